@@ -1,0 +1,1 @@
+"""The manager's pages for sites and users."""

@@ -1,0 +1,91 @@
+"""Forms for sites and users (shape only; the services check the rules)."""
+
+from zoneinfo import available_timezones
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from core.forms import select_choices
+
+ROLE_CHOICES = select_choices(
+    [
+        ("front_desk", _l("Front desk")),
+        ("supervisor", _l("Supervisor")),
+        ("manager", _l("Manager")),
+    ]
+)
+LOCALE_CHOICES = select_choices([("en", "English"), ("zh_Hans", "简体中文")])
+
+
+def timezone_choices() -> list[SelectChoice]:
+    return select_choices((name, name) for name in sorted(available_timezones()))
+
+
+class SiteForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    timezone = SelectField(_l("Time zone"), validators=[DataRequired()])
+    hours = StringField(
+        _l("Business hours"),
+        validators=[DataRequired(), Length(max=500)],
+        description=_l("24/7, or for example: mon-fri 09:00-12:00,13:00-18:00; sat 10:00-16:00"),
+    )
+    currency = StringField(
+        _l("Currency"), validators=[DataRequired(), Length(min=3, max=3)], default="CNY"
+    )
+    holidays = TextAreaField(
+        _l("Holidays"),
+        validators=[Optional(), Length(max=5000)],
+        description=_l("One per line: 2026-10-01 National Day"),
+    )
+    front_desk_limit = StringField(_l("Front-desk empowerment limit"), default="200.00")
+    supervisor_limit = StringField(_l("Supervisor empowerment limit"), default="2000.00")
+    submit = SubmitField(_l("Save site"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = timezone_choices()
+
+
+class UserForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=40)])
+    display_name = StringField(_l("Display name"), validators=[Optional(), Length(max=120)])
+    email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    site_id = SelectField(_l("Site"), coerce=int)
+    locale = SelectField(_l("Language"), choices=LOCALE_CHOICES)
+    password = PasswordField(
+        _l("Password"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("At least 8 characters. Leave empty to set it later."),
+    )
+    submit = SubmitField(_l("Create user"))
+
+
+class EditUserForm(FlaskForm):
+    display_name = StringField(_l("Display name"), validators=[Optional(), Length(max=120)])
+    email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    site_id = SelectField(_l("Site"), coerce=int)
+    locale = SelectField(_l("Language"), choices=LOCALE_CHOICES)
+    active = BooleanField(
+        _l("Active"), description=_l("A deactivated user cannot sign in; their history stays.")
+    )
+    submit = SubmitField(_l("Save user"))
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(min=8, max=200)]
+    )
+    submit = SubmitField(_l("Reset password"))

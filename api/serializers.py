@@ -1,0 +1,112 @@
+"""Ticket JSON per the public contract."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from sla.display import ticket_clocks
+from tickets.deadlines import CLOCK_NAMES
+from tickets.models import FixOffer, Ticket, TicketEvent
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def money(amount: Decimal | None) -> str | None:
+    return f"{amount:.2f}" if amount is not None else None
+
+
+def sla_json(ticket: Ticket) -> dict:
+    """Each clock: due, state and when it was met (contract: first_response, fix_offered,
+    resolution, next_contact); a clock without a due time is null."""
+    readings = ticket_clocks(ticket)
+    return {
+        name: (
+            {
+                "due": iso(readings[name].due),
+                "state": str(readings[name].state),
+                "met_at": iso(readings[name].met_at),
+            }
+            if name in readings
+            else None
+        )
+        for name in CLOCK_NAMES
+    }
+
+
+def ticket_summary(ticket: Ticket) -> dict:
+    return {
+        "ref": ticket.ref,
+        "status": ticket.status,
+        "version": ticket.version,
+        "site": ticket.site.name,
+        "customer": {
+            "id": ticket.customer.id,
+            "name": ticket.customer.name,
+            "tier": ticket.customer.tier,
+        },
+        "channel": ticket.channel,
+        "dimension": ticket.dimension,
+        "category": ticket.category.name,
+        "severity": ticket.severity,
+        "is_safety": ticket.is_safety,
+        "description": ticket.description,
+        "desired_outcome": ticket.desired_outcome,
+        "owner": ticket.owner.username if ticket.owner else None,
+        "pending_transfer_to": (
+            ticket.pending_transfer_to.username if ticket.pending_transfer_to else None
+        ),
+        "opened_by": ticket.opened_by.username,
+        "created_at": iso(ticket.created_at),
+        "updated_at": iso(ticket.updated_at),
+        "next_contact_by": iso(ticket.next_contact_by),
+        "escalation_level": ticket.escalation_level,
+        "sla": sla_json(ticket),
+    }
+
+
+def fix_offer_json(offer: FixOffer) -> dict:
+    return {
+        "action": offer.action,
+        "remedy_type": offer.remedy_type,
+        "compensation": money(offer.compensation),
+        "currency": offer.currency,
+        "committed_by": iso(offer.committed_by),
+        "offered_by": offer.offered_by.username,
+        "offered_at": iso(offer.offered_at),
+        "needs_approval": offer.needs_approval,
+        "approved_by": offer.approved_by.username if offer.approved_by else None,
+        "approved_at": iso(offer.approved_at),
+        "customer_response": offer.customer_response,
+    }
+
+
+def event_json(event: TicketEvent) -> dict:
+    return {
+        "id": event.id,
+        "action": event.action,
+        "actor": event.actor.username if event.actor else None,
+        "created_at": iso(event.created_at),
+        "changes": event.changes,
+        "note": event.note,
+    }
+
+
+def ticket_detail(ticket: Ticket) -> dict:
+    body = ticket_summary(ticket)
+    body.update(
+        {
+            "booking_ref": ticket.booking_ref,
+            "acknowledgement": ticket.acknowledgement,
+            "outcome": ticket.outcome,
+            "customer_response": ticket.customer_response,
+            "root_cause": ticket.root_cause,
+            "root_cause_note": ticket.root_cause_note,
+            "fault": ticket.fault,
+            "decline_reason": ticket.decline_reason,
+            "alternative_offered": ticket.alternative_offered,
+            "fix_offers": [fix_offer_json(offer) for offer in ticket.fix_offers],
+            "events": [event_json(event) for event in ticket.events],
+        }
+    )
+    return body

@@ -1,0 +1,228 @@
+"""Ticket endpoints: create, list, read, and one POST per workflow action."""
+
+from datetime import date
+from decimal import Decimal
+
+from flask import current_app, g, jsonify, request, url_for
+from sqlalchemy import func, or_, select
+
+from api.base import BadRequest, api_permission, bp, json_body
+from api.serializers import ticket_detail, ticket_summary
+from auth.permissions import in_site_scope
+from core.clock import utcnow
+from core.errors import json_error
+from core.timeinput import parse_iso_aware
+from core.validation import ValidationFailed
+from customers.models import Customer
+from customers.services import CustomerInput, phone_digits
+from extensions import db
+from sites.services import find_site
+from tickets import labels, queries
+from tickets.access import load_ticket
+from tickets.actions import perform
+from tickets.intake import NewTicket, open_ticket
+from tickets.models import Category
+
+DATETIME_FIELDS = ("next_contact_by", "committed_by")
+ACTION_ROUTES = {
+    "own": "own",
+    "contacts": "log_contact",
+    "offer-fix": "offer_fix",
+    "record-response": "record_response",
+    "approve": "approve",
+    "reject": "reject",
+    "resolve": "resolve",
+    "decline": "decline",
+    "transfer": "transfer",
+    "accept": "accept_transfer",
+    "reassign": "reassign",
+    "escalate": "escalate",
+    "reopen": "reopen",
+    "close": "close",
+    "reclassify": "reclassify",
+}
+VERSION_OPTIONAL = {"accept_transfer"}
+
+
+def _text(body: dict, name: str) -> str:
+    value = body.get(name, "")
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        raise BadRequest(f"'{name}' must be a string.", {name: "must be a string"})
+    return str(value)
+
+
+def _datetimes(body: dict) -> dict:
+    data = dict(body)
+    errors = {}
+    for name in DATETIME_FIELDS:
+        if data.get(name) in (None, ""):
+            data[name] = None
+            continue
+        try:
+            data[name] = parse_iso_aware(str(data[name]))
+        except ValueError as exc:
+            errors[name] = str(exc)
+    if errors:
+        raise ValidationFailed(errors)
+    return data
+
+
+def _existing_customer(site_id: int, fields: dict) -> Customer | None:
+    """Reuse a customer of the site with the same phone digits or e-mail."""
+    conditions = []
+    if phone_digits(fields.get("phone") or ""):
+        conditions.append(Customer.phone_digits == phone_digits(fields["phone"]))
+    if fields.get("email"):
+        conditions.append(func.lower(Customer.email) == str(fields["email"]).strip().lower())
+    if not conditions:
+        return None
+    stmt = select(Customer).where(Customer.site_id == site_id, or_(*conditions)).limit(1)
+    return db.session.scalar(stmt)
+
+
+def _site_for(body: dict):
+    user = g.api_user
+    name = _text(body, "site")
+    site = find_site(name) if name else user.site
+    if site is None or not in_site_scope(user, site.id):
+        raise ValidationFailed({"site": f"No site called '{name}' that you may work at."})
+    return site
+
+
+def _category_id(name: str) -> int | None:
+    stmt = select(Category.id).where(func.lower(Category.name) == name.strip().lower())
+    return db.session.scalar(stmt)
+
+
+def _new_ticket(body: dict) -> NewTicket:
+    site = _site_for(body)
+    customer = body.get("customer")
+    if not isinstance(customer, dict):
+        raise ValidationFailed({"customer": "Give the customer as an object with a name."})
+    existing = _existing_customer(site.id, customer)
+    data = _datetimes(body)
+    return NewTicket(
+        site=site,
+        channel=_text(body, "channel"),
+        dimension=_text(body, "dimension"),
+        category_id=_category_id(_text(body, "category")),
+        severity=_text(body, "severity"),
+        description=_text(body, "description"),
+        desired_outcome=_text(body, "desired_outcome"),
+        booking_ref=_text(body, "booking_ref"),
+        is_safety=bool(body.get("is_safety", False)),
+        customer_id=existing.id if existing else None,
+        customer=None if existing else CustomerInput(
+            name=_text(customer, "name"),
+            phone=_text(customer, "phone"),
+            email=_text(customer, "email"),
+            tier=_text(customer, "tier") or "standard",
+        ),
+        own_now=bool(body.get("own", False)),
+        ownership={
+            "acknowledgement": _text(body, "acknowledgement"),
+            "next_contact_by": data["next_contact_by"],
+        },
+    )
+
+
+@bp.post("/tickets")
+@api_permission("work_tickets")
+def create_ticket():
+    ticket = open_ticket(g.api_user, _new_ticket(json_body()), utcnow())
+    db.session.commit()
+    response = jsonify(ticket_detail(ticket))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_ticket", ref=ticket.ref)
+    return response
+
+
+def _list_filters() -> queries.TicketFilters:
+    args = request.args
+    for name, allowed in (
+        ("status", labels.STATUS_LABELS),
+        ("dimension", labels.DIMENSION_LABELS),
+        ("severity", labels.SEVERITY_LABELS),
+    ):
+        if args.get(name) and args[name] not in allowed:
+            raise ValidationFailed({name: f"Unknown {name} '{args[name]}'."})
+    return queries.TicketFilters(
+        status=args.get("status", ""),
+        dimension=args.get("dimension", ""),
+        severity=args.get("severity", ""),
+        owner=args.get("owner", ""),
+        q=args.get("q", ""),
+    )
+
+
+@bp.get("/tickets")
+@api_permission("work_tickets")
+def list_tickets():
+    from zoneinfo import ZoneInfo
+
+    page = request.args.get("page", 1, type=int)
+    per_page = request.args.get("per_page", current_app.config["PAGE_SIZE"], type=int)
+    if page < 1 or not 1 <= per_page <= 100:
+        raise ValidationFailed({"per_page": "Use page ≥ 1 and per_page from 1 to 100."})
+    stmt = queries.site_tickets(g.api_user, _list_filters(), ZoneInfo(g.api_user.site.timezone))
+    pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return jsonify(
+        tickets=[ticket_summary(t) for t in pagination.items],
+        page=page,
+        per_page=per_page,
+        total=pagination.total,
+        pages=pagination.pages,
+    )
+
+
+@bp.get("/tickets/<ref>")
+@api_permission("work_tickets")
+def get_ticket(ref: str):
+    return jsonify(ticket_detail(load_ticket(ref, g.api_user, with_history=True)))
+
+
+def _version(body: dict, action: str) -> int | None:
+    version = body.get("version")
+    if version is None:
+        if action in VERSION_OPTIONAL:
+            return None
+        raise ValidationFailed({"version": "Send the version of the ticket you saw."})
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise BadRequest("'version' must be an integer.", {"version": "must be an integer"})
+    return version
+
+
+def _flatten(body: dict) -> dict:
+    """Money as a decimal string; `prevention: {action, owner, due}` as flat fields."""
+    amount = body.get("compensation")
+    if isinstance(amount, int | Decimal) and not isinstance(amount, bool):
+        body["compensation"] = str(amount)
+    prevention = body.pop("prevention", None)
+    if isinstance(prevention, dict):
+        body["prevention_action"] = prevention.get("action", "")
+        body["prevention_owner"] = prevention.get("owner", "")
+        due = prevention.get("due")
+        try:
+            body["prevention_due"] = date.fromisoformat(due) if due else None
+        except (TypeError, ValueError):
+            raise ValidationFailed({"prevention": "'due' must be a date (YYYY-MM-DD)."}) from None
+    return body
+
+
+@bp.post("/tickets/<ref>/<verb>")
+@api_permission("work_tickets")
+def ticket_action(ref: str, verb: str):
+    action = ACTION_ROUTES.get(verb)
+    if action is None:
+        return json_error(404, f"No ticket action '{verb}'.")
+    ticket = load_ticket(ref, g.api_user)
+    body = json_body()
+    version = _version(body, action)
+    data = _datetimes(_flatten({k: v for k, v in body.items() if k != "version"}))
+    if action == "reclassify":
+        data["category_id"] = _category_id(_text(body, "category"))
+    perform(ticket, action, g.api_user, data, version=version, now=utcnow())
+    db.session.commit()
+    return jsonify(ticket_detail(load_ticket(ref, g.api_user, with_history=True)))

@@ -1,0 +1,133 @@
+"""Recovery Desk application factory: create the app and register its parts."""
+
+import logging
+
+from flask import Flask, request
+from flask_login import current_user
+
+from config import INSTANCE_DIR, Config
+from core.db_types import render_migration_type
+from extensions import babel, bootstrap, csrf, db, login_manager, migrate
+
+
+def create_app(config_overrides: dict | None = None) -> Flask:
+    """Build the app. `config_overrides` win over config.py and the environment."""
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    configure_logging()
+    app.config.from_mapping(Config().as_dict())
+    if config_overrides:
+        app.config.from_mapping(config_overrides)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_template_helpers(app)
+    register_scheduler(app)
+    return app
+
+
+def configure_logging() -> None:
+    """Our own INFO lines (sweeps, mail) on stderr unless logging is already set up."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
+    for name in ("sla", "notifications"):
+        logging.getLogger(name).setLevel(logging.INFO)
+
+
+def register_scheduler(app: Flask) -> None:
+    from sla import scheduler
+
+    scheduler.init_app(app)
+
+
+def select_locale() -> str:
+    if getattr(current_user, "is_authenticated", False):
+        return current_user.locale
+    return request.accept_languages.best_match(["en", "zh_Hans", "zh"]) or "en"
+
+
+def register_extensions(app: Flask) -> None:
+    from core import database, security
+    from core.session import init_login
+
+    db.init_app(app)
+    with app.app_context():
+        database.configure_sqlite(db.engine)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(app.root_path + "/migrations"),
+        render_as_batch=True,
+        render_item=render_migration_type,
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=lambda: _normalise(select_locale()))
+    bootstrap.init_app(app)
+    login_manager.init_app(app)
+    init_login(app)
+    security.init_app(app)
+
+
+def _normalise(locale: str) -> str:
+    return "zh_Hans" if locale.startswith("zh") else locale
+
+
+def register_blueprints(app: Flask) -> None:
+    from admin import categories, sites, users
+    from api import base as api_base
+    from api import notifications as api_notifications  # noqa: F401 - registers the API routes
+    from api import tickets as api_tickets  # noqa: F401 - registers the API routes
+    from auth import account_views
+    from auth import views as auth_views
+    from customers import views as customer_views
+    from followups import models as followup_models  # noqa: F401 - tables for create_all
+    from home import views as home_views
+    from notifications import views as notification_views
+    from sla import views as sla_views
+    from tickets import queue_views  # noqa: F401 - registers the queue routes
+    from tickets import views as ticket_views
+
+    for blueprint in (
+        auth_views.bp,
+        account_views.bp,
+        home_views.bp,
+        sites.bp,
+        users.bp,
+        categories.bp,
+        customer_views.bp,
+        ticket_views.bp,
+        sla_views.bp,
+        notification_views.bp,
+        api_base.bp,
+    ):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from core import errors
+
+    errors.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from auth import cli as auth_cli
+    from core import cli as core_cli
+    from demo import cli as demo_cli
+    from sites import cli as sites_cli
+    from sla import cli as sla_cli
+
+    for module in (core_cli, sites_cli, auth_cli, demo_cli, sla_cli):
+        module.init_app(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from core import formatting, navigation
+    from notifications import views as notification_views
+    from sla import display
+    from tickets import template_helpers
+
+    display.init_app(app)
+    formatting.init_app(app)
+    navigation.init_app(app)
+    notification_views.init_app(app)
+    template_helpers.init_app(app)

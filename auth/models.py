@@ -1,0 +1,111 @@
+"""Users, API tokens and sign-in attempts."""
+
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.clock import utcnow
+from core.db_types import UTCDateTime
+from extensions import db
+from sites.models import Site
+
+ROLES = ("front_desk", "supervisor", "manager")
+LOCALES = ("en", "zh_Hans")
+
+HASHERS = {
+    "standard": PasswordHasher(),
+    # Cheap parameters for the test suite only (config ARGON2_PROFILE="fast").
+    "fast": PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
+}
+
+
+def _hasher() -> PasswordHasher:
+    profile = current_app.config.get("ARGON2_PROFILE", "standard") if has_app_context() else None
+    return HASHERS.get(profile or "standard", HASHERS["standard"])
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(20))
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    locale: Mapped[str] = mapped_column(String(10), default="en")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    password_hash: Mapped[str] = mapped_column(String(255), default="")
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    site: Mapped[Site] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<User {self.username} {self.role}>"
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.active)
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == "manager"
+
+    @property
+    def is_supervisor_or_above(self) -> bool:
+        return self.role in ("supervisor", "manager")
+
+    def get_id(self) -> str:
+        """Session id; bumping `session_version` signs the user out everywhere."""
+        return f"{self.id}:{self.session_version}"
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = _hasher().hash(password)
+
+    def check_password(self, password: str) -> bool:
+        if not self.password_hash:
+            return False
+        try:
+            return _hasher().verify(self.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+
+class ApiToken(db.Model):
+    """A bearer token for the JSON API; only its SHA-256 hash is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class LoginAttempt(db.Model):
+    """Every sign-in attempt, kept for throttling and for the audit of access."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_username_at", "username", "created_at"),
+        Index("ix_login_attempts_address_at", "address", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80))
+    address: Mapped[str] = mapped_column(String(64))
+    succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

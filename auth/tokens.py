@@ -1,0 +1,55 @@
+"""API tokens: shown once, stored as SHA-256 hashes, revocable."""
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select
+
+from auth.models import ApiToken, User
+from core.validation import ValidationFailed
+from extensions import db
+
+TOKEN_PREFIX = "rd_"
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(user: User, name: str, now: datetime) -> tuple[ApiToken, str]:
+    """Create a token for `user`; returns the row and the plain token (never stored)."""
+    name = (name or "").strip() or "API token"
+    if len(name) > 80:
+        raise ValidationFailed({"name": "Use at most 80 characters."})
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user=user, name=name, token_hash=_hash(plain), prefix=plain[:10], created_at=now
+    )
+    db.session.add(token)
+    db.session.flush()
+    return token, plain
+
+
+def user_for_token(plain: str, now: datetime) -> User | None:
+    """The active user behind a valid, unrevoked token; marks it used."""
+    if not plain:
+        return None
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(plain)))
+    if token is None or token.revoked_at is not None or not token.user.is_active:
+        return None
+    token.last_used_at = now
+    return token.user
+
+
+def revoke_token(user: User, token_id: int, now: datetime) -> bool:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id or token.revoked_at is not None:
+        return False
+    token.revoked_at = now
+    return True
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    stmt = select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at)
+    return db.session.scalars(stmt).all()

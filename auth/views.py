@@ -1,0 +1,65 @@
+"""Sign-in, sign-out and the user's own account page."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from auth.forms import ChangePasswordForm, SignInForm
+from auth.redirects import safe_next
+from auth.services import SignInRefused, authenticate, reset_password
+from core.clock import utcnow
+from core.validation import ValidationFailed
+from extensions import db
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = SignInForm(next=request.args.get("next", ""))
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = authenticate(
+                form.username.data, form.password.data, request.remote_addr or "-", utcnow()
+            )
+        except SignInRefused as refused:
+            db.session.commit()
+            form.password.errors.append(_(str(refused)))
+            status = 429 if refused.throttled else 200
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Welcome, %(name)s.", name=user.display_name), "success")
+            return redirect(safe_next(form.next.data) or url_for("home.index"))
+    return render_template("auth/sign_in.html", form=form), status
+
+
+@bp.route("/sign-out", methods=["POST"])
+def sign_out():
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current_password.data):
+            form.current_password.errors.append(_("That is not your current password."))
+        else:
+            try:
+                user = current_user._get_current_object()
+                reset_password(user, form.new_password.data)
+            except ValidationFailed as failed:
+                form.new_password.errors.append(failed.fields["password"])
+            else:
+                db.session.commit()
+                login_user(user)
+                flash(_("Your password was changed."), "success")
+                return redirect(url_for("home.index"))
+    return render_template("auth/change_password.html", form=form)

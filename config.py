@@ -1,0 +1,81 @@
+"""Configuration: the only module that reads the environment.
+
+`create_app(config_overrides)` starts from :class:`Config`, then applies the
+overrides, which win over everything here.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("RECOVERY_DESK_INSTANCE", BASE_DIR / "instance"))
+
+
+def _bool_env(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    key_file = INSTANCE_DIR / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        if url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url[len("postgres://"):]
+        elif url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        return url
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{INSTANCE_DIR / 'recovery_desk.sqlite3'}"
+
+
+class Config:
+    """Settings read from the environment when the app is created."""
+
+    def __init__(self) -> None:
+        self.SECRET_KEY = _secret_key()
+        self.SQLALCHEMY_DATABASE_URI = _database_url()
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.SCHEDULER_ENABLED = _bool_env("SCHEDULER_ENABLED", False)
+        self.SMTP_URL = os.environ.get("SMTP_URL", "")
+        self.MAIL_FROM = os.environ.get("MAIL_FROM", "recovery-desk@localhost")
+        self.SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
+        self.SESSION_COOKIE_SECURE = _bool_env("SESSION_COOKIE_SECURE", False)
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None
+    TESTING = False
+    BOOTSTRAP_SERVE_LOCAL = True
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    LANGUAGES = ("en", "zh_Hans")
+    LOGIN_MAX_FAILURES_PER_USERNAME = 5
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+    LOGIN_THROTTLE_WINDOW_SECONDS = 15 * 60
+    PAGE_SIZE = 25
+
+    def as_dict(self) -> dict:
+        names = [n for n in dir(self) if n.isupper()]
+        return {name: getattr(self, name) for name in names}

@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: the clock, database types, security headers, errors."""

@@ -1,0 +1,51 @@
+"""Glue between service errors and WTForms."""
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
+
+from core.validation import ValidationFailed
+from extensions import db
+
+T = TypeVar("T")
+
+
+def apply_errors(form: FlaskForm, failed: ValidationFailed, aliases: dict | None = None) -> None:
+    """Attach each service error to its form field; unknown names become form-level errors."""
+    aliases = aliases or {}
+    for name, reason in failed.fields.items():
+        field = getattr(form, aliases.get(name, name), None)
+        if field is not None and hasattr(field, "errors"):
+            if not field.errors:
+                field.errors = [_(reason)]
+        else:
+            form.form_errors.append(_(reason))
+
+
+def select_choices(pairs, optgroup: str | None = None) -> list[SelectChoice]:
+    """WTForms select options from (value, label) pairs."""
+    return [SelectChoice(value, label, optgroup=optgroup) for value, label in pairs]
+
+
+def submit_with_domain(form: FlaskForm, action: Callable[[], T]) -> T | None:
+    """Validate the form and the domain call together, so every bad field is named at once.
+
+    Returns the action's result when both accept the input; otherwise rolls back and
+    leaves the errors on the form. Returns None when the form was not submitted.
+    """
+    if not form.is_submitted():
+        return None
+    form_ok = form.validate()
+    try:
+        result = action()
+    except ValidationFailed as failed:
+        db.session.rollback()
+        apply_errors(form, failed)
+        return None
+    if not form_ok:
+        db.session.rollback()
+        return None
+    return result

@@ -1,0 +1,1 @@
+"""Customers: who complained, how to reach them, their tier and preferred owner."""

@@ -1,0 +1,45 @@
+"""The Customer model."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from auth.models import User
+from core.clock import utcnow
+from core.db_types import UTCDateTime
+from extensions import db
+from sites.models import Site
+
+TIERS = ("standard", "key", "vip")
+
+
+class Customer(db.Model):
+    __tablename__ = "customers"
+    __table_args__ = (
+        Index("ix_customers_site_phone", "site_id", "phone_digits"),
+        Index("ix_customers_site_email", "site_id", "email"),
+        Index("ix_customers_site_name", "site_id", "name_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    name: Mapped[str] = mapped_column(String(120))
+    name_key: Mapped[str] = mapped_column(String(120), doc="lower-cased name, for search")
+    phone: Mapped[str | None] = mapped_column(String(40))
+    phone_digits: Mapped[str | None] = mapped_column(String(40), doc="digits only, for search")
+    email: Mapped[str | None] = mapped_column(String(254))
+    tier: Mapped[str] = mapped_column(String(10), default="standard")
+    preferred_owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    site: Mapped[Site] = relationship()
+    preferred_owner: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Customer {self.id} {self.name}>"
+
+    @property
+    def contact_line(self) -> str:
+        return " · ".join(part for part in (self.phone, self.email) if part)

@@ -1,0 +1,137 @@
+"""Finding and creating customers; repeat-complainant checks."""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, or_, select
+
+from auth.models import User
+from core.validation import ValidationFailed
+from customers.models import TIERS, Customer
+from extensions import db
+
+REPEAT_WINDOW = timedelta(days=90)
+SEARCH_LIMIT = 10
+
+
+@dataclass
+class CustomerInput:
+    name: str
+    phone: str = ""
+    email: str = ""
+    tier: str = "standard"
+    notes: str = ""
+    preferred_owner: User | None = None
+
+
+def phone_digits(phone: str) -> str:
+    return re.sub(r"\D", "", phone or "")
+
+
+def clean_customer_input(data: CustomerInput, prefix: str = "") -> dict:
+    """Validate a customer's details; field names get `prefix` (e.g. 'customer_')."""
+    errors: dict[str, str] = {}
+    cleaned = {
+        "name": (data.name or "").strip(),
+        "phone": (data.phone or "").strip(),
+        "tier": data.tier or "standard",
+        "notes": (data.notes or "").strip(),
+    }
+    if not cleaned["name"]:
+        errors[f"{prefix}name"] = "The customer's name is required."
+    elif len(cleaned["name"]) > 120:
+        errors[f"{prefix}name"] = "Use at most 120 characters."
+    email = (data.email or "").strip()
+    if email:
+        try:
+            email = validate_email(email, check_deliverability=False).normalized
+        except EmailNotValidError as exc:
+            errors[f"{prefix}email"] = str(exc)
+    cleaned["email"] = email or None
+    if cleaned["phone"] and not 5 <= len(phone_digits(cleaned["phone"])) <= 20:
+        errors[f"{prefix}phone"] = "A phone number has 5 to 20 digits."
+    if not cleaned["phone"] and not email:
+        errors[f"{prefix}phone"] = "Give a phone number or an e-mail address (or both)."
+    if cleaned["tier"] not in TIERS:
+        errors[f"{prefix}tier"] = f"Unknown tier '{cleaned['tier']}'."
+    if errors:
+        raise ValidationFailed(errors)
+    return cleaned
+
+
+def create_customer(site_id: int, data: CustomerInput, prefix: str = "") -> Customer:
+    cleaned = clean_customer_input(data, prefix)
+    customer = Customer(
+        site_id=site_id,
+        name=cleaned["name"],
+        name_key=cleaned["name"].lower(),
+        phone=cleaned["phone"] or None,
+        phone_digits=phone_digits(cleaned["phone"]) or None,
+        email=cleaned["email"],
+        tier=cleaned["tier"],
+        notes=cleaned["notes"],
+        preferred_owner=data.preferred_owner,
+    )
+    db.session.add(customer)
+    db.session.flush()
+    return customer
+
+
+def update_customer(
+    customer: Customer, data: CustomerInput, *, actor: User | None, now: datetime
+) -> Customer:
+    """Save the customer's details; a new tier re-times their open tickets' SLA clocks."""
+    cleaned = clean_customer_input(data)
+    tier_changed = cleaned["tier"] != customer.tier
+    customer.name = cleaned["name"]
+    customer.name_key = cleaned["name"].lower()
+    customer.phone = cleaned["phone"] or None
+    customer.phone_digits = phone_digits(cleaned["phone"]) or None
+    customer.email = cleaned["email"]
+    customer.tier = cleaned["tier"]
+    customer.notes = cleaned["notes"]
+    customer.preferred_owner = data.preferred_owner
+    db.session.flush()
+    if tier_changed:
+        from sla.recompute import recompute_customer_tickets
+
+        recompute_customer_tickets(customer, actor, now)
+    return customer
+
+
+def search_customers(site_ids: list[int] | None, query: str, limit: int = SEARCH_LIMIT):
+    """Customers whose phone digits, e-mail or name start with `query` (type-ahead, indexed)."""
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    conditions = [Customer.name_key.startswith(query.lower(), autoescape=True)]
+    conditions.append(Customer.email.startswith(query.lower(), autoescape=True))
+    digits = phone_digits(query)
+    if len(digits) >= 3:
+        conditions.append(Customer.phone_digits.startswith(digits, autoescape=True))
+    stmt = select(Customer).where(or_(*conditions)).order_by(Customer.name_key).limit(limit)
+    if site_ids is not None:
+        stmt = stmt.where(Customer.site_id.in_(site_ids))
+    return db.session.scalars(stmt).all()
+
+
+def repeat_complainants(customer_ids: list[int], now: datetime) -> set[int]:
+    """Those of `customer_ids` with more than one ticket opened in the last 90 days (one query)."""
+    from tickets.models import Ticket
+
+    if not customer_ids:
+        return set()
+    stmt = (
+        select(Ticket.customer_id)
+        .where(Ticket.customer_id.in_(customer_ids), Ticket.created_at >= now - REPEAT_WINDOW)
+        .group_by(Ticket.customer_id)
+        .having(func.count(Ticket.id) > 1)
+    )
+    return set(db.session.scalars(stmt))
+
+
+def is_repeat_complainant(customer_id: int, now: datetime) -> bool:
+    """True when the customer has another ticket besides one in the last 90 days."""
+    return customer_id in repeat_complainants([customer_id], now)

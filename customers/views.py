@@ -1,0 +1,116 @@
+"""Customer search (type-ahead), list, history page and edit."""
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from wtforms.fields.choices import SelectChoice
+
+from auth.models import User
+from auth.permissions import in_site_scope, permission_required, visible_site_ids
+from core.clock import utcnow
+from core.forms import apply_errors, select_choices
+from core.validation import ValidationFailed
+from customers.forms import CustomerForm
+from customers.models import Customer
+from customers.services import (
+    CustomerInput,
+    is_repeat_complainant,
+    repeat_complainants,
+    search_customers,
+    update_customer,
+)
+from extensions import db
+from tickets.models import Ticket
+
+bp = Blueprint("customers", __name__, url_prefix="/customers")
+
+
+def _load(customer_id: int) -> Customer:
+    customer = db.session.get(Customer, customer_id)
+    if customer is None or not in_site_scope(current_user, customer.site_id):
+        abort(404)
+    return customer
+
+
+@bp.route("/search")
+@permission_required("work_tickets")
+def search():
+    found = search_customers(visible_site_ids(current_user), request.args.get("q", ""))
+    repeat = repeat_complainants([c.id for c in found], utcnow())
+    return jsonify(
+        customers=[
+            {
+                "id": c.id,
+                "name": c.name,
+                "contact": c.contact_line,
+                "tier": c.tier,
+                "repeat": c.id in repeat,
+            }
+            for c in found
+        ]
+    )
+
+
+@bp.route("/")
+@permission_required("work_tickets")
+def index():
+    query = request.args.get("q", "")
+    found = search_customers(visible_site_ids(current_user), query, limit=50) if query else []
+    return render_template("customers/index.html", query=query, customers=found)
+
+
+@bp.route("/<int:customer_id>")
+@permission_required("work_tickets")
+def detail(customer_id: int):
+    customer = _load(customer_id)
+    stmt = (
+        select(Ticket)
+        .where(Ticket.customer_id == customer.id)
+        .options(joinedload(Ticket.owner), joinedload(Ticket.category), joinedload(Ticket.site))
+        .order_by(Ticket.created_at.desc())
+    )
+    tickets = db.session.scalars(stmt).all()
+    return render_template(
+        "customers/detail.html",
+        customer=customer,
+        tickets=tickets,
+        is_repeat=is_repeat_complainant(customer.id, utcnow()),
+    )
+
+
+def _owner_choices(customer: Customer) -> list[SelectChoice]:
+    stmt = select(User).where(User.active.is_(True), User.site_id == customer.site_id)
+    people = db.session.scalars(stmt.order_by(User.display_name))
+    return select_choices([("", "—")] + [(str(u.id), u.display_name) for u in people])
+
+
+@bp.route("/<int:customer_id>/edit", methods=["GET", "POST"])
+@permission_required("work_tickets")
+def edit(customer_id: int):
+    customer = _load(customer_id)
+    form = CustomerForm(obj=customer)
+    form.preferred_owner.choices = _owner_choices(customer)
+    if not form.is_submitted():
+        form.preferred_owner.data = str(customer.preferred_owner_id or "")
+    if form.validate_on_submit():
+        owner_id = form.preferred_owner.data
+        data = CustomerInput(
+            name=form.name.data,
+            phone=form.phone.data or "",
+            email=form.email.data or "",
+            tier=form.tier.data,
+            notes=form.notes.data or "",
+            preferred_owner=db.session.get(User, int(owner_id)) if owner_id else None,
+        )
+        try:
+            update_customer(customer, data, actor=current_user, now=utcnow())
+        except ValidationFailed as failed:
+            db.session.rollback()
+            apply_errors(form, failed)
+        else:
+            db.session.commit()
+            flash(_("Customer saved."), "success")
+            return redirect(url_for("customers.detail", customer_id=customer.id))
+    return render_template("customers/edit.html", form=form, customer=customer)

@@ -1,0 +1,1 @@
+"""The follow-up loop: check-in and survey after resolution, attempts, survey links."""

@@ -1,0 +1,1 @@
+"""In-app notifications with optional e-mail delivery."""

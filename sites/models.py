@@ -1,0 +1,56 @@
+"""The Site model and its holidays."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.clock import utcnow
+from core.db_types import UTCDateTime
+from extensions import db
+
+DEFAULT_FRONT_DESK_LIMIT = Decimal("200.00")
+DEFAULT_SUPERVISOR_LIMIT = Decimal("2000.00")
+
+
+class Site(db.Model):
+    __tablename__ = "sites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    timezone: Mapped[str] = mapped_column(String(64))
+    hours_spec: Mapped[str] = mapped_column(Text, default="24/7")
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    front_desk_limit: Mapped[Decimal] = mapped_column(
+        Numeric(12, 2), default=DEFAULT_FRONT_DESK_LIMIT
+    )
+    supervisor_limit: Mapped[Decimal] = mapped_column(
+        Numeric(12, 2), default=DEFAULT_SUPERVISOR_LIMIT
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    holidays: Mapped[list["SiteHoliday"]] = relationship(
+        back_populates="site",
+        cascade="all, delete-orphan",
+        order_by="SiteHoliday.day",
+    )
+
+    def __repr__(self) -> str:
+        return f"<Site {self.name}>"
+
+    @property
+    def holiday_dates(self) -> list[date]:
+        return [holiday.day for holiday in self.holidays]
+
+
+class SiteHoliday(db.Model):
+    __tablename__ = "site_holidays"
+    __table_args__ = (UniqueConstraint("site_id", "day", name="uq_site_holidays_site_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    name: Mapped[str] = mapped_column(String(120), default="")
+
+    site: Mapped[Site] = relationship(back_populates="holidays")

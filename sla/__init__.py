@@ -1,0 +1,1 @@
+"""Service-level engine: business calendars, SLA policies and clocks (pure Python)."""

@@ -1,0 +1,39 @@
+"""The SLA policy form: one whole-minute field per dimension × severity × clock."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField, SubmitField
+
+from sla.policy import CLOCKS, DIMENSIONS, SEVERITIES, TIERS, target_field
+
+
+def _policy_form_class() -> type[FlaskForm]:
+    fields = {
+        target_field(d, s, c): StringField(render_kw={"inputmode": "numeric"})
+        for d in DIMENSIONS
+        for s in SEVERITIES
+        for c in CLOCKS
+    }
+    fields.update({f"tier-{t}": StringField(render_kw={"inputmode": "decimal"}) for t in TIERS})
+    fields["warning_percent"] = StringField(_l("At risk after (% of the target)"))
+    fields["level2_delay_percent"] = StringField(
+        _l("Managers told after a further (% of the target)")
+    )
+    fields["submit"] = SubmitField(_l("Save policy"))
+    return type("PolicyForm", (FlaskForm,), fields)
+
+
+PolicyForm = _policy_form_class()
+
+
+class RecomputeForm(FlaskForm):
+    submit = SubmitField(_l("Recompute open tickets"))
+
+
+def form_values(form: FlaskForm) -> dict[str, str]:
+    """The submitted values by field name (for sla.policy.clean_policy)."""
+    return {
+        field.name: field.data or ""
+        for field in form
+        if field.type not in ("CSRFTokenField", "SubmitField")
+    }

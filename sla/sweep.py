@@ -1,0 +1,167 @@
+"""The SLA sweep: apply the escalation ladder to every ticket whose next check has come.
+
+Its cost follows the number of tickets due (an indexed range on `sla_next_check_at`),
+not the archive. On PostgreSQL rows are taken with FOR UPDATE SKIP LOCKED, so two sweepers
+never work on the same ticket; on SQLite writers are serialised and the ticket's version
+column turns a race into a skipped ticket. Each step is taken once per clock.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from extensions import db
+from sites.calendar import calendar_for
+from sla.ladder import Step, step_due
+from sla.store import policy_for
+from tickets.audit import diff, record_event, snapshot
+from tickets.deadlines import plan_clocks, refresh_deadlines
+from tickets.models import Ticket
+
+log = logging.getLogger(__name__)
+BATCH = 100
+STEP_EVENTS = {
+    Step.WARN_OWNER: "sla_at_risk",
+    Step.LEVEL_1: "sla_level_1",
+    Step.LEVEL_2: "sla_level_2",
+}
+CLOCK_WORDS = {
+    "first_response": "first response",
+    "fix_offered": "fix offered",
+    "resolution": "resolution",
+    "next_contact": "next contact promised to the customer",
+}
+
+
+@dataclass
+class SweepReport:
+    checked: int = 0
+    steps: dict[str, int] = field(default_factory=dict)
+    skipped: int = 0
+    mail: dict = field(default_factory=dict)
+
+    def count(self, event: str) -> None:
+        self.steps[event] = self.steps.get(event, 0) + 1
+
+    def lines(self) -> list[str]:
+        taken = ", ".join(f"{name}: {n}" for name, n in sorted(self.steps.items())) or "none"
+        lines = [f"Checked {self.checked} ticket(s); ladder steps taken: {taken}."]
+        if self.skipped:
+            lines.append(f"Skipped {self.skipped} ticket(s) another sweeper was handling.")
+        if self.mail:
+            lines.append("Mail: " + ", ".join(f"{k} {v}" for k, v in self.mail.items()))
+        return lines
+
+
+def _due_tickets(now: datetime, exclude: set[int]):
+    stmt = (
+        select(Ticket)
+        .where(Ticket.sla_next_check_at <= now)
+        .order_by(Ticket.sla_next_check_at, Ticket.id)
+        .limit(BATCH)
+    )
+    if exclude:
+        stmt = stmt.where(Ticket.id.not_in(exclude))
+    if db.engine.dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True, of=Ticket)
+    return db.session.scalars(stmt).all()
+
+
+def _message(ticket: Ticket, clock: str, step: Step) -> str:
+    what = CLOCK_WORDS[clock]
+    if step is Step.WARN_OWNER:
+        return f"{ticket.ref}: the {what} deadline is close."
+    if step is Step.LEVEL_1:
+        return f"{ticket.ref}: the {what} deadline was missed; escalated to supervisors."
+    return f"{ticket.ref}: the {what} deadline is still missed; escalated to managers."
+
+
+def _recipients(ticket: Ticket, step: Step) -> list:
+    from notifications.services import active_managers, active_supervisors
+
+    if step is Step.LEVEL_2:
+        return active_managers()
+    if step is Step.LEVEL_1:
+        return active_supervisors(ticket.site) + [u for u in (ticket.owner,) if u]
+    person = ticket.owner or ticket.pending_transfer_to
+    return [person] if person else active_supervisors(ticket.site)
+
+
+def _take_step(ticket: Ticket, clock: str, step: Step) -> str:
+    """Raise the escalation level for the step; returns the step's message."""
+    if step is Step.LEVEL_1:
+        ticket.escalation_level = max(ticket.escalation_level, 1)
+    elif step is Step.LEVEL_2:
+        ticket.escalation_level = 2
+    return _message(ticket, clock, step)
+
+
+def _send(ticket: Ticket, taken: list[tuple[Step, str]], now: datetime) -> None:
+    from notifications.services import notify
+
+    critical = ticket.severity == "critical" or ticket.is_safety
+    for step, message in taken:
+        recipients = _recipients(ticket, step)
+        notify(recipients, STEP_EVENTS[step], message, ticket=ticket, critical=critical, now=now)
+
+
+def apply_ladder(ticket: Ticket, now: datetime) -> list[str]:
+    """Take the due ladder steps of every running clock; returns the events written.
+
+    The ticket is changed and flushed first, then the notifications are added, so one
+    sweep pass is one change of the ticket (one version).
+    """
+    plans = plan_clocks(ticket, calendar_for(ticket.site), policy_for(ticket.site))
+    steps = dict(ticket.sla_steps or {})
+    before = snapshot(ticket)
+    written, taken = [], []
+    for clock, plan in plans.items():
+        if plan.ladder is None or plan.clock.met_at is not None or plan.clock.paused:
+            continue
+        step = step_due(plan.ladder, Step(steps.get(clock, 0)), now)
+        if step is None:
+            continue
+        note = _take_step(ticket, clock, step)
+        taken.append((step, note))
+        steps[clock] = int(step)
+        changes = {**diff(before, snapshot(ticket)), "clock": [None, clock]}
+        record_event(ticket, None, STEP_EVENTS[step], now, changes, note)
+        before = snapshot(ticket)
+        written.append(STEP_EVENTS[step])
+    ticket.sla_steps = steps
+    refresh_deadlines(ticket, now)
+    if taken:
+        db.session.flush()
+        _send(ticket, taken, now)
+    return written
+
+
+def _sweep_batch(now: datetime, report: SweepReport, seen: set[int]) -> int:
+    tickets = _due_tickets(now, seen)
+    for ticket in tickets:
+        seen.add(ticket.id)
+        for event in apply_ladder(ticket, now):
+            report.count(event)
+    report.checked += len(tickets)
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        report.skipped += len(tickets)
+        log.info("sweep batch lost a race with another sweeper; it will be retried")
+    return len(tickets)
+
+
+def sweep(now: datetime) -> SweepReport:
+    """One pass over every due ticket, then the mail that is due."""
+    from notifications.services import send_due_mail
+
+    report, seen = SweepReport(), set()
+    while _sweep_batch(now, report, seen) == BATCH:
+        pass
+    report.mail = send_due_mail(now)
+    db.session.commit()
+    return report

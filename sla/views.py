@@ -1,0 +1,120 @@
+"""SLA pages: the supervisor board and the policy editor."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from auth.permissions import has_permission, in_site_scope, permission_required
+from core.clock import utcnow
+from extensions import db
+from sites.models import Site
+from sla.board import board_rows
+from sla.forms import PolicyForm, RecomputeForm, form_values
+from sla.policy import (
+    CLOCKS,
+    DIMENSIONS,
+    SEVERITIES,
+    TIERS,
+    PolicyError,
+    clean_policy,
+    policy_as_input,
+    target_field,
+)
+from sla.recompute import recompute_open_tickets
+from sla.store import policy_for, policy_history, save_policy
+from tickets.forms import EscalateForm, ReassignForm
+from tickets.page import colleagues
+
+bp = Blueprint("sla", __name__, url_prefix="/sla")
+
+
+def _chosen_site() -> Site:
+    """The site in ?site= (managers: any; others: their own), default the user's site."""
+    site_id = request.args.get("site", type=int) or current_user.site_id
+    site = db.session.get(Site, site_id)
+    if site is None or not in_site_scope(current_user, site.id):
+        abort(404)
+    return site
+
+
+def _sites_for_picker() -> list[Site]:
+    if not has_permission(current_user, "view_all_sites"):
+        return []
+    return db.session.scalars(select(Site).order_by(Site.name)).all()
+
+
+@bp.route("/board")
+@permission_required("escalate_tickets")
+def board():
+    site = _chosen_site()
+    rows = board_rows(site, utcnow())
+    forms = {}
+    for row in rows:
+        escalate = EscalateForm(prefix="escalate", formdata=None)
+        reassign = ReassignForm(prefix="reassign", formdata=None)
+        escalate.version.data = reassign.version.data = str(row.ticket.version)
+        reassign.to.choices = colleagues(row.ticket, ("front_desk", "supervisor", "manager"))
+        forms[row.ticket.id] = (escalate, reassign)
+    return render_template(
+        "sla/board.html", site=site, rows=rows, forms=forms, sites=_sites_for_picker()
+    )
+
+
+def _render_policy(site: Site, form, status: int = 200):
+    return render_template(
+        "sla/policy.html",
+        site=site,
+        form=form,
+        recompute_form=RecomputeForm(),
+        history=policy_history(site),
+        sites=_sites_for_picker(),
+        dimensions=DIMENSIONS,
+        severities=SEVERITIES,
+        clocks=CLOCKS,
+        tiers=TIERS,
+        target_field=target_field,
+    ), status
+
+
+@bp.route("/policy", methods=["GET", "POST"])
+@permission_required("edit_sla_policy")
+def policy():
+    site = _chosen_site()
+    form = PolicyForm()
+    if not form.is_submitted():
+        form.process(data=policy_as_input(policy_for(site)))
+        return _render_policy(site, form)
+    if not form.validate():
+        return _render_policy(site, form, 422)
+    try:
+        changes = save_policy(site, clean_policy(form_values(form)), current_user, utcnow())
+    except PolicyError as failed:
+        for name, reason in failed.fields.items():
+            form[name].errors = [_(reason)]
+        return _render_policy(site, form, 422)
+    db.session.commit()
+    if changes:
+        flash(
+            _(
+                "Policy saved: %(n)d value(s) changed. It applies to new tickets; "
+                "recompute to apply it to open ones.",
+                n=len(changes),
+            ),
+            "success",
+        )
+    else:
+        flash(_("Nothing changed."), "info")
+    return redirect(url_for("sla.policy", site=site.id))
+
+
+@bp.route("/policy/recompute", methods=["POST"])
+@permission_required("edit_sla_policy")
+def recompute():
+    site = _chosen_site()
+    if not RecomputeForm().validate_on_submit():
+        abort(400)
+    changed = recompute_open_tickets(site, current_user, utcnow())
+    db.session.commit()
+    flash(_("Due times recomputed: %(n)d open ticket(s) changed.", n=changed), "success")
+    return redirect(url_for("sla.policy", site=site.id))

@@ -1,0 +1,70 @@
+"""GET /api/v1/notifications: the contract's shape, the caller's own delivered rows only."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from core import clock
+from extensions import db
+from notifications.services import notify
+
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(app):
+    clock.set_now(NOW)
+
+
+
+def _notify(user, message, ticket=None, at=NOW):
+    [row] = notify([user], "sla_at_risk", message, ticket=ticket, now=at)
+    db.session.commit()
+    return row
+
+
+def test_notifications_shape_newest_first(client, make_user, make_ticket, bearer):
+    user = make_user("front_desk")
+    ticket = make_ticket(owner=user)
+    old = _notify(user, "older", at=NOW - timedelta(hours=1))
+    new = _notify(user, "newer", ticket=ticket)
+    _notify(user, "tomorrow", at=NOW + timedelta(days=1))
+    _notify(make_user("front_desk"), "someone else's")
+    old.read_at = NOW
+    db.session.commit()
+    response = client.get("/api/v1/notifications", headers=bearer(user))
+    assert response.status_code == 200
+    assert response.get_json() == {
+        "notifications": [
+            {"id": new.id, "kind": "sla_at_risk", "ticket": ticket.ref, "message": "newer",
+             "created_at": "2026-11-23T02:00:00+00:00", "read": False},
+            {"id": old.id, "kind": "sla_at_risk", "ticket": None, "message": "older",
+             "created_at": "2026-11-23T01:00:00+00:00", "read": True},
+        ],
+        "unread": 1,
+    }
+
+
+def test_notifications_unread_filter(client, make_user, bearer):
+    user = make_user("front_desk")
+    read = _notify(user, "seen")
+    unread = _notify(user, "not seen")
+    read.read_at = NOW
+    db.session.commit()
+    headers = bearer(user)
+    only_unread = client.get("/api/v1/notifications?unread=true", headers=headers).get_json()
+    assert [n["id"] for n in only_unread["notifications"]] == [unread.id]
+    every = client.get("/api/v1/notifications?unread=false", headers=headers).get_json()
+    assert len(every["notifications"]) == 2
+
+
+def test_notifications_bad_unread_flag(client, make_user, bearer):
+    response = client.get("/api/v1/notifications?unread=maybe", headers=bearer(make_user()))
+    assert response.status_code == 400
+    assert response.get_json()["error"]["fields"] == {"unread": "must be true or false"}
+
+
+def test_notifications_need_a_token(client):
+    response = client.get("/api/v1/notifications")
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "unauthorized"

@@ -1,0 +1,266 @@
+"""The JSON API: the same domain rules as the web, with the contract's status codes."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from auth.models import ApiToken
+from core import clock
+from extensions import db
+from tickets.categories import ensure_default_categories
+from tickets.models import Ticket
+
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(app):
+    clock.set_now(NOW)
+    ensure_default_categories()
+    db.session.commit()
+
+
+
+def _later(hours: float) -> str:
+    return (NOW + timedelta(hours=hours)).isoformat()
+
+
+NEW_TICKET = {
+    "customer": {"name": "Maria Rossi", "phone": "+39 333 123 4567", "tier": "key"},
+    "channel": "email",
+    "dimension": "responsiveness",
+    "category": "No call back",
+    "severity": "high",
+    "description": "Nobody called me back about the lost luggage",
+    "desired_outcome": "Find the bag",
+}
+
+
+def _create(client, headers, **overrides) -> dict:
+    response = client.post("/api/v1/tickets", json={**NEW_TICKET, **overrides}, headers=headers)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def _act(client, headers, ticket: dict, verb: str, **body):
+    body.setdefault("version", ticket["version"])
+    return client.post(f"/api/v1/tickets/{ticket['ref']}/{verb}", json=body, headers=headers)
+
+
+def _ok(response) -> dict:
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def test_without_a_valid_token_the_api_answers_401(client, make_user, bearer):
+    assert client.get("/api/v1/tickets").status_code == 401
+    bad = client.get("/api/v1/tickets", headers={"Authorization": "Bearer rd_nope"})
+    assert bad.status_code == 401
+    assert bad.get_json()["error"]["code"] == "unauthorized"
+
+
+def test_revoked_and_deactivated_tokens_stop_working(client, make_user, bearer):
+    from auth.services import UserInput, update_user
+    from auth.tokens import revoke_token
+
+    user = make_user()
+    headers = bearer(user)
+    assert client.get("/api/v1/tickets", headers=headers).status_code == 200
+    token = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).one()
+    revoke_token(user, token.id, NOW)
+    db.session.commit()
+    assert client.get("/api/v1/tickets", headers=headers).status_code == 401
+    headers = bearer(user)
+    update_user(user, UserInput(username=user.username, role=user.role, site=user.site,
+                                display_name=user.display_name), active=False)
+    db.session.commit()
+    assert client.get("/api/v1/tickets", headers=headers).status_code == 401
+
+
+def test_create_own_offer_resolve_through_the_api(client, make_user, bearer):
+    desk = make_user()
+    headers = bearer(desk)
+    ticket = _create(client, headers)
+    assert (ticket["status"], ticket["owner"], ticket["version"]) == ("new", None, 1)
+    assert ticket["customer"]["tier"] == "key" and ticket["site"] == desk.site.name
+    ticket = _ok(_act(client, headers, ticket, "own", acknowledgement="Phoned and apologised",
+                      next_contact_by=_later(1)))
+    assert (ticket["status"], ticket["owner"], ticket["version"]) == ("owned", desk.username, 2)
+    ticket = _ok(_act(client, headers, ticket, "contacts", note="Bag located in Pudong",
+                      channel="phone", next_contact_by=_later(3)))
+    assert ticket["version"] == 3
+    ticket = _ok(_act(client, headers, ticket, "offer-fix", action="Courier the bag to the room",
+                      remedy_type="other", compensation=120.5, committed_by=_later(5)))
+    assert ticket["status"] == "fix_offered" and ticket["version"] == 4
+    assert ticket["fix_offers"][0]["compensation"] == "120.50"
+    ticket = _ok(_act(client, headers, ticket, "resolve", outcome="Bag delivered at 18:10",
+                      customer_response="accepted", root_cause="third_party",
+                      root_cause_note="Airline mislabelled it", fault="third_party",
+                      prevention={"action": "Call the airline desk first", "owner": "Concierge",
+                                  "due": "2026-12-01"}))
+    assert ticket["status"] == "resolved" and ticket["version"] == 5
+    assert [e["action"] for e in ticket["events"]] == [
+        "opened", "own", "log_contact", "offer_fix", "resolve",
+    ]
+    fetched = _ok(client.get(f"/api/v1/tickets/{ticket['ref']}", headers=headers))
+    assert fetched["version"] == 5 and fetched["root_cause"] == "third_party"
+
+
+def test_create_and_own_in_one_call(client, make_user, bearer):
+    headers = bearer(make_user())
+    ticket = _create(client, headers, own=True, acknowledgement="At the desk",
+                     next_contact_by=_later(1))
+    assert ticket["status"] == "owned"
+
+
+def test_bad_input_is_422_with_every_field_and_nothing_written(client, make_user, bearer):
+    headers = bearer(make_user())
+    response = client.post(
+        "/api/v1/tickets",
+        json={**NEW_TICKET, "channel": "fax", "severity": "", "category": "Nope",
+              "customer": {"name": "No Contact"}},
+        headers=headers,
+    )
+    assert response.status_code == 422
+    fields = response.get_json()["error"]["fields"]
+    assert {"channel", "severity", "category_id"} <= set(fields)
+    assert any(name.startswith("customer") for name in fields)
+    assert db.session.scalar(select(func.count(Ticket.id))) == 0
+
+
+@pytest.mark.parametrize("body", [b"not json", b"[1, 2]"])
+def test_malformed_body_is_400(client, make_user, bearer, body):
+    headers = {**bearer(make_user()), "Content-Type": "application/json"}
+    response = client.post("/api/v1/tickets", data=body, headers=headers)
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "amount,reason",
+    [(-1, "negative"), ("ten", "number"), (10**9, "too large"), ("1.234", "two decimals")],
+)
+def test_bad_amounts_are_422(client, make_user, bearer, amount, reason):
+    headers = bearer(make_user())
+    ticket = _create(client, headers, own=True, acknowledgement="ok", next_contact_by=_later(1))
+    response = _act(client, headers, ticket, "offer-fix", action="Refund the taxi",
+                    remedy_type="refund", compensation=amount, committed_by=_later(2))
+    assert response.status_code == 422
+    assert reason in response.get_json()["error"]["fields"]["compensation"]
+
+
+def test_apology_only_is_422(client, make_user, bearer):
+    headers = bearer(make_user())
+    ticket = _create(client, headers, own=True, acknowledgement="ok", next_contact_by=_later(1))
+    response = _act(client, headers, ticket, "offer-fix", action="非常抱歉",
+                    remedy_type="other", compensation="0", committed_by=_later(2))
+    assert response.status_code == 422
+    assert "apology alone" in response.get_json()["error"]["fields"]["action"]
+
+
+def test_illegal_transition_and_stale_version_are_409(client, make_user, bearer):
+    headers = bearer(make_user())
+    ticket = _create(client, headers)
+    response = _act(client, headers, ticket, "resolve", outcome="x")
+    assert response.status_code == 409
+    assert "new cannot be resolved" in response.get_json()["error"]["message"]
+    owned = _ok(_act(client, headers, ticket, "own", acknowledgement="ok",
+                     next_contact_by=_later(1)))
+    stale = _act(client, headers, ticket, "escalate", reason="x")
+    assert stale.status_code == 409
+    assert _act(client, headers, owned, "escalate", reason="x").status_code == 409
+    missing = client.post(f"/api/v1/tickets/{owned['ref']}/contacts",
+                          json={"note": "x", "channel": "phone"}, headers=headers)
+    assert missing.status_code == 422
+    assert "version" in missing.get_json()["error"]["fields"]
+
+
+def test_approval_decline_transfer_and_reopen(client, make_user, bearer):
+    desk = make_user()
+    other = make_user(site=desk.site)
+    supervisor = make_user("supervisor", site=desk.site)
+    desk_h, other_h, super_h = bearer(desk), bearer(other), bearer(supervisor)
+    ticket = _create(client, desk_h, own=True, acknowledgement="ok", next_contact_by=_later(1))
+    ticket = _ok(_act(client, desk_h, ticket, "offer-fix", action="Refund two nights",
+                      remedy_type="refund", compensation="960.00", committed_by=_later(4)))
+    assert ticket["status"] == "awaiting_approval"
+    assert _act(client, desk_h, ticket, "approve").status_code == 409
+    ticket = _ok(_act(client, super_h, ticket, "approve"))
+    assert ticket["status"] == "fix_offered"
+    assert ticket["fix_offers"][0]["approved_by"] == supervisor.username
+    ticket = _ok(_act(client, desk_h, ticket, "transfer", to=other.username,
+                      handover_note="Night shift takes over"))
+    assert (ticket["owner"], ticket["pending_transfer_to"]) == (desk.username, other.username)
+    ticket = _ok(client.post(f"/api/v1/tickets/{ticket['ref']}/accept", json={},
+                             headers=other_h))
+    assert ticket["owner"] == other.username
+    ticket = _ok(_act(client, other_h, ticket, "decline", reason="Guest wants cash",
+                      alternative_offered="Refund to card", signed_off_by=supervisor.username))
+    assert ticket["status"] == "awaiting_approval"
+    ticket = _ok(_act(client, super_h, ticket, "approve"))
+    assert ticket["status"] == "declined"
+    ticket = _ok(_act(client, super_h, ticket, "reopen", reason="Guest called again"))
+    assert ticket["status"] == "owned"
+
+
+def test_supervisor_decline_needs_no_sign_off(client, make_user, bearer):
+    supervisor = make_user("supervisor")
+    headers = bearer(supervisor)
+    ticket = _create(client, headers, own=True, acknowledgement="ok", next_contact_by=_later(1))
+    ticket = _ok(_act(client, headers, ticket, "decline", reason="Not our hotel",
+                      alternative_offered="Directions to the right hotel"))
+    assert ticket["status"] == "declined"
+
+
+def test_other_sites_tickets_are_404_and_front_desk_cannot_escalate(client, make_user,
+                                                                     make_site, bearer):
+    desk = make_user()
+    ticket = _create(client, bearer(desk), own=True, acknowledgement="ok",
+                     next_contact_by=_later(1))
+    stranger = make_user("supervisor", site=make_site(name="Other"))
+    assert client.get(f"/api/v1/tickets/{ticket['ref']}",
+                      headers=bearer(stranger)).status_code == 404
+    assert _act(client, bearer(stranger), ticket, "escalate", reason="x").status_code == 404
+    listed = _ok(client.get("/api/v1/tickets", headers=bearer(stranger)))
+    assert listed["total"] == 0
+    refused = _act(client, bearer(desk), ticket, "escalate", reason="x")
+    assert refused.status_code == 409
+    assert client.post("/api/v1/tickets/SR-999999/own", json={"version": 1},
+                       headers=bearer(desk)).status_code == 404
+
+
+def test_list_filters_and_pagination(client, make_user, bearer):
+    desk = make_user()
+    headers = bearer(desk)
+    first = _create(client, headers, own=True, acknowledgement="ok", next_contact_by=_later(1))
+    _create(client, headers, dimension="tangibles", category="Noise",
+            description="Karaoke next door")
+    listed = _ok(client.get("/api/v1/tickets?owner=me", headers=headers))
+    assert [t["ref"] for t in listed["tickets"]] == [first["ref"]]
+    listed = _ok(client.get("/api/v1/tickets?dimension=tangibles", headers=headers))
+    assert listed["total"] == 1 and listed["tickets"][0]["description"] == "Karaoke next door"
+    assert _ok(client.get("/api/v1/tickets?q=karaoke", headers=headers))["total"] == 1
+    assert _ok(client.get("/api/v1/tickets?per_page=1&page=2", headers=headers))["pages"] == 2
+    assert client.get("/api/v1/tickets?status=lost", headers=headers).status_code == 422
+    assert client.get("/api/v1/tickets?per_page=500", headers=headers).status_code == 422
+
+
+def test_ticket_json_carries_each_sla_clock(client, make_user, bearer):
+    headers = bearer(make_user())
+    ticket = _create(client, headers, severity="critical",
+                     customer={"name": "Ada Ng", "phone": "13811112222", "tier": "standard"})
+    sla = ticket["sla"]
+    assert set(sla) == {"first_response", "fix_offered", "resolution", "next_contact"}
+    assert sla["first_response"] == {
+        "due": (NOW + timedelta(minutes=15)).isoformat(), "state": "on_track", "met_at": None,
+    }
+    assert sla["next_contact"] is None
+    owned = _ok(_act(client, headers, ticket, "own", acknowledgement="ok",
+                     next_contact_by=_later(1)))
+    assert owned["sla"]["first_response"]["state"] == "met"
+    assert owned["sla"]["first_response"]["met_at"] == NOW.isoformat()
+    assert owned["sla"]["next_contact"]["due"] == _later(1)
+    clock.set_now(NOW + timedelta(hours=3))
+    late = _ok(client.get(f"/api/v1/tickets/{ticket['ref']}", headers=headers))
+    assert late["sla"]["fix_offered"]["state"] == "breached"
+    assert late["sla"]["next_contact"]["state"] == "breached"

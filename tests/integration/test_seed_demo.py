@@ -1,0 +1,84 @@
+"""`flask seed-demo`: a lived-in demo site built through the real workflow, loaded once."""
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from core import clock
+from customers.models import Customer
+from demo.seed import DEMO_LOGINS
+from extensions import db
+from tickets.models import Ticket, TicketEvent
+from tickets.workflow import Status
+
+
+def _seed(runner):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def _tickets() -> list[Ticket]:
+    return db.session.scalars(select(Ticket)).all()
+
+
+def _ticket_count() -> int:
+    return db.session.scalar(select(func.count(Ticket.id)))
+
+
+def test_seed_demo_prints_summary_and_logins_once(runner):
+    first = _seed(runner)
+    assert "Demo data loaded: 1 site, 4 users, 24 customers, 70 tickets." in first.output
+    for username, role, _name in DEMO_LOGINS:
+        assert username in first.output and role in first.output
+    tickets_after_first = _ticket_count()
+    second = _seed(runner)
+    assert "already present" in second.output
+    assert _ticket_count() == tickets_after_first
+    assert db.session.scalar(select(func.count(Customer.id))) == 24
+
+
+def test_seed_demo_covers_every_status_over_eight_weeks(runner):
+    _seed(runner)
+    tickets = _tickets()
+    statuses = Counter(ticket.status for ticket in tickets)
+    assert all(statuses[str(status)] >= 1 for status in Status), statuses
+    kinds = {t.pending_approval_kind for t in tickets if t.status == Status.AWAITING_APPROVAL}
+    assert kinds == {"fix", "decline"}
+    now = clock.utcnow()
+    assert min(ticket.created_at for ticket in tickets) <= now - timedelta(days=49)
+    per_customer = Counter(ticket.customer_id for ticket in tickets)
+    assert max(per_customer.values()) >= 2
+
+
+def test_seed_demo_audit_trails_start_opened_and_run_forward(runner):
+    _seed(runner)
+    now = clock.utcnow()
+    for ticket in _tickets():
+        events = db.session.scalars(
+            select(TicketEvent).where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)
+        ).all()
+        assert events[0].action == "opened", ticket.ref
+        times = [event.created_at for event in events]
+        assert times == sorted(times), ticket.ref
+        assert times[0] == ticket.created_at and times[-1] < now
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 10, 1, 13, 0, tzinfo=UTC),  # National Day evening: closed all day
+        datetime(2027, 3, 1, 23, 30, tzinfo=UTC),  # Tuesday 07:30 in Shanghai, before opening
+    ],
+)
+def test_seed_demo_works_at_awkward_moments(runner, moment):
+    clock.set_now(moment)
+    _seed(runner)
+    tickets = _tickets()
+    assert {ticket.status for ticket in tickets} == {str(status) for status in Status}
+    new = [ticket for ticket in tickets if ticket.status == Status.NEW]
+    assert len(new) >= 2 and all(moment - t.created_at < timedelta(days=1) for t in new)
+    latest = db.session.scalar(select(func.max(TicketEvent.created_at)))
+    assert latest < moment

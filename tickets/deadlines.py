@@ -1,0 +1,168 @@
+"""SLA due times on a ticket, kept current in the same transaction as the ticket's events.
+
+`refresh_deadlines` recomputes every clock's due time from the site's calendar and policy,
+accounts for pauses (the ticket waits on the customer's answer to a fix offer) and sets
+`sla_next_check_at`, the moment the sweep must next look at the ticket.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sites.calendar import calendar_for
+from sla.calendar import BusinessCalendar
+from sla.clocks import Clock, ClockReading, read_clock
+from sla.ladder import LadderTimes, Step, next_step_at
+from sla.policy import Policy
+from sla.store import policy_for
+from tickets.models import Ticket
+from tickets.workflow import OPEN_STATES, Status
+
+CLOCK_NAMES = ("first_response", "fix_offered", "resolution", "next_contact")
+
+
+@dataclass(frozen=True)
+class ClockPlan:
+    """One running clock: its dates and the ladder's moments."""
+
+    clock: Clock
+    ladder: LadderTimes | None
+
+
+def _is_open(ticket: Ticket) -> bool:
+    return ticket.status in [str(s) for s in OPEN_STATES]
+
+
+def is_waiting_on_customer(ticket: Ticket) -> bool:
+    return ticket.status == Status.FIX_OFFERED and ticket.customer_response is None
+
+
+def _since(moment: datetime | None, start: datetime | None) -> datetime | None:
+    """`moment` if it belongs to the current run of a clock that (re)started at `start`."""
+    if moment is None or (start is not None and moment < start):
+        return None
+    return moment
+
+
+def _target(ticket: Ticket, policy: Policy, clock: str) -> timedelta:
+    return policy.target(clock, ticket.dimension, ticket.severity, ticket.customer.tier)
+
+
+def _ladder(calendar: BusinessCalendar, policy: Policy, start, due, target) -> LadderTimes:
+    return LadderTimes(
+        warn_at=calendar.add_business_time(start, policy.warning_after(target)),
+        due=due,
+        level2_at=calendar.add_business_time(due, policy.level2_after(target)),
+    )
+
+
+def _plan_fixed(ticket, calendar, policy, name: str, met_at) -> ClockPlan:
+    target = _target(ticket, policy, name)
+    due = calendar.add_business_time(ticket.created_at, target)
+    ladder = _ladder(calendar, policy, ticket.created_at, due, target)
+    return ClockPlan(Clock(name, due, ladder.warn_at, met_at), ladder)
+
+
+def _plan_resolution(ticket, calendar, policy) -> ClockPlan:
+    start = ticket.reopened_at or ticket.created_at
+    target = _target(ticket, policy, "resolution")
+    paused = timedelta(seconds=ticket.resolution_paused_seconds or 0)
+    due = calendar.add_business_time(start, target + paused)
+    ladder = _ladder(calendar, policy, start, due, target)
+    met_at = _since(ticket.resolved_at, ticket.reopened_at) or _since(
+        ticket.declined_at, ticket.reopened_at
+    )
+    paused_now = ticket.resolution_paused_since is not None
+    return ClockPlan(Clock("resolution", due, ladder.warn_at, met_at, paused_now), ladder)
+
+
+def _plan_next_contact(ticket, calendar, policy) -> ClockPlan | None:
+    if ticket.next_contact_by is None or ticket.next_contact_set_at is None:
+        return None
+    start, due = ticket.next_contact_set_at, ticket.next_contact_by
+    promised = max(calendar.business_time_between(start, due), timedelta(0))
+    ladder = _ladder(calendar, policy, start, due, promised)
+    clock = Clock("next_contact", due, ladder.warn_at, ticket.next_contact_met_at)
+    return ClockPlan(clock, ladder)
+
+
+def plan_clocks(ticket: Ticket, calendar: BusinessCalendar, policy: Policy) -> dict:
+    """Every clock of the ticket with its ladder (next_contact only once promised)."""
+    met_fix = ticket.fix_offered_at or ticket.declined_at
+    plans = {
+        "first_response": _plan_fixed(ticket, calendar, policy, "first_response", ticket.owned_at),
+        "fix_offered": _plan_fixed(ticket, calendar, policy, "fix_offered", met_fix),
+        "resolution": _plan_resolution(ticket, calendar, policy),
+    }
+    contact = _plan_next_contact(ticket, calendar, policy)
+    if contact is not None:
+        plans["next_contact"] = contact
+    return plans
+
+
+def _account_pause(ticket: Ticket, calendar: BusinessCalendar, now: datetime) -> None:
+    """Start or end the resolution clock's pause to match the ticket's state now."""
+    waiting = is_waiting_on_customer(ticket)
+    if waiting and ticket.resolution_paused_since is None:
+        ticket.resolution_paused_since = now
+    elif not waiting and ticket.resolution_paused_since is not None:
+        paused = calendar.business_time_between(ticket.resolution_paused_since, now)
+        ticket.resolution_paused_seconds = (ticket.resolution_paused_seconds or 0) + int(
+            paused.total_seconds()
+        )
+        ticket.resolution_paused_since = None
+
+
+def _settle_promise(ticket: Ticket, now: datetime) -> None:
+    """A finished ticket has kept its standing promise by finishing."""
+    if not _is_open(ticket) and ticket.next_contact_by and ticket.next_contact_met_at is None:
+        ticket.next_contact_met_at = now
+
+
+def _next_check(ticket: Ticket, plans: dict) -> datetime | None:
+    if not _is_open(ticket):
+        return None
+    steps = ticket.sla_steps or {}
+    moments = []
+    for name, plan in plans.items():
+        if plan.clock.met_at is not None or plan.clock.paused or plan.ladder is None:
+            continue
+        moment = next_step_at(plan.ladder, Step(steps.get(name, 0)))
+        if moment is not None:
+            moments.append(moment)
+    return min(moments, default=None)
+
+
+def refresh_deadlines(ticket: Ticket, now: datetime) -> dict:
+    """Recompute due times, pause and next check of `ticket` (no flush). Returns the plans."""
+    calendar = calendar_for(ticket.site)
+    policy = policy_for(ticket.site)
+    _account_pause(ticket, calendar, now)
+    _settle_promise(ticket, now)
+    plans = plan_clocks(ticket, calendar, policy)
+    ticket.first_response_due = plans["first_response"].clock.due
+    ticket.fix_offered_due = plans["fix_offered"].clock.due
+    ticket.resolution_due = plans["resolution"].clock.due
+    ticket.sla_next_check_at = _next_check(ticket, plans)
+    return plans
+
+
+def restart_clock(ticket: Ticket, name: str) -> None:
+    """Forget the ladder steps taken for clock `name` (it starts a new run)."""
+    steps = dict(ticket.sla_steps or {})
+    steps.pop(name, None)
+    ticket.sla_steps = steps
+
+
+def read_clocks(ticket: Ticket, now: datetime) -> dict[str, ClockReading]:
+    """Each clock's state now, for badges, the ticket page and the API."""
+    calendar = calendar_for(ticket.site)
+    plans = plan_clocks(ticket, calendar, policy_for(ticket.site))
+    readings = {}
+    for name, plan in plans.items():
+        clock = plan.clock
+        if not _is_open(ticket) and clock.met_at is None and not clock.paused:
+            continue
+        reading = read_clock(clock, now, calendar)
+        if reading is not None:
+            readings[name] = reading
+    return readings

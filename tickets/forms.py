@@ -1,0 +1,236 @@
+"""Ticket forms: shape only. Each action form carries the ticket's version.
+
+`domain_data(zone)` turns the form into the dict the workflow validates, with
+site-local times converted to aware UTC.
+"""
+
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import HiddenInput
+
+from core.timeinput import local_to_utc
+from tickets import labels
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def _promise_field(label, required=True):
+    validators = [InputRequired()] if required else [Optional()]
+    return DateTimeLocalField(label, format=DATETIME_FORMAT, validators=validators)
+
+
+class ActionForm(FlaskForm):
+    """Base of every action form: the version the person saw, and the fields to pass on."""
+
+    version = HiddenField(validators=[DataRequired()])
+    DATETIME_FIELDS: tuple[str, ...] = ()
+
+    def domain_data(self, zone: ZoneInfo) -> dict:
+        data = {}
+        for field in self:
+            if field.type in ("CSRFTokenField", "SubmitField") or field.name.endswith("version"):
+                continue
+            name = field.short_name
+            value = field.data
+            if name in self.DATETIME_FIELDS:
+                value = local_to_utc(value, zone)
+            data[name] = value
+        return data
+
+    @property
+    def submitted_version(self) -> int | None:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None
+
+
+class OwnForm(ActionForm):
+    acknowledgement = TextAreaField(
+        _l("What you said to the customer, and how"),
+        validators=[DataRequired(), Length(max=2000)],
+        description=_l("For example: apologised in person and explained we will move them today."),
+    )
+    next_contact_by = _promise_field(_l("Next contact by (your promise)"))
+    DATETIME_FIELDS = ("next_contact_by",)
+    submit = SubmitField(_l("Own it"))
+
+
+class ContactForm(ActionForm):
+    note = TextAreaField(_l("What was said"), validators=[DataRequired(), Length(max=2000)])
+    channel = SelectField(_l("How"), choices=labels.CHANNEL_CHOICES)
+    next_contact_by = _promise_field(_l("Next contact by (new promise)"), required=False)
+    DATETIME_FIELDS = ("next_contact_by",)
+    submit = SubmitField(_l("Log contact"))
+
+
+class OfferFixForm(ActionForm):
+    action = TextAreaField(
+        _l("What will be done"),
+        validators=[DataRequired(), Length(max=2000)],
+        description=_l("Concrete: what, by whom, when. An apology alone is not a fix."),
+    )
+    remedy_type = SelectField(_l("Remedy"), choices=labels.REMEDY_CHOICES)
+    compensation = StringField(
+        _l("Compensation"), default="0.00", validators=[DataRequired(), Length(max=20)]
+    )
+    committed_by = _promise_field(_l("Done by"))
+    DATETIME_FIELDS = ("committed_by",)
+    submit = SubmitField(_l("Offer this fix"))
+
+
+class ResponseForm(ActionForm):
+    customer_response = SelectField(_l("Customer's answer"), choices=labels.RESPONSE_CHOICES)
+    submit = SubmitField(_l("Record answer"))
+
+
+class ApproveForm(ActionForm):
+    submit = SubmitField(_l("Approve"))
+
+
+class ReasonForm(ActionForm):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+
+
+class RejectForm(ReasonForm):
+    submit = SubmitField(_l("Send back to the owner"))
+
+
+class EscalateForm(ReasonForm):
+    submit = SubmitField(_l("Escalate"))
+
+
+class ReopenForm(ReasonForm):
+    submit = SubmitField(_l("Reopen"))
+
+
+class ResolveForm(ActionForm):
+    outcome = TextAreaField(
+        _l("What was actually done"), validators=[DataRequired(), Length(max=2000)]
+    )
+    customer_response = SelectField(_l("Customer's response"), choices=labels.RESPONSE_CHOICES)
+    root_cause = SelectField(_l("Root cause"), choices=labels.ROOT_CAUSE_CHOICES)
+    root_cause_note = TextAreaField(
+        _l("Root cause note"), validators=[DataRequired(), Length(max=2000)]
+    )
+    fault = SelectField(
+        _l("Where the fault lay"),
+        choices=labels.FAULT_CHOICES,
+        description=_l("For learning only: we own the complaint either way."),
+    )
+    prevention_action = TextAreaField(
+        _l("Prevention action (optional)"), validators=[Optional(), Length(max=2000)]
+    )
+    prevention_owner = StringField(_l("Who"), validators=[Optional(), Length(max=120)])
+    prevention_due = DateField(_l("By when"), validators=[Optional()])
+    beyond_expectation = TextAreaField(
+        _l("Beyond-expectation gesture (optional)"), validators=[Optional(), Length(max=2000)]
+    )
+    submit = SubmitField(_l("Resolve"))
+
+
+class DeclineForm(ActionForm):
+    reason = TextAreaField(
+        _l("Why we decline"), validators=[DataRequired(), Length(max=2000)]
+    )
+    alternative_offered = TextAreaField(
+        _l("Alternative offered"), validators=[DataRequired(), Length(max=2000)]
+    )
+    signed_off_by = SelectField(_l("Supervisor to sign off"), validators=[Optional()])
+    submit = SubmitField(_l("Decline"))
+
+
+class TransferForm(ActionForm):
+    to = SelectField(_l("Hand over to"))
+    handover_note = TextAreaField(
+        _l("Handover note"), validators=[DataRequired(), Length(max=2000)]
+    )
+    submit = SubmitField(_l("Transfer"))
+
+
+class AcceptTransferForm(ActionForm):
+    submit = SubmitField(_l("Accept and own"))
+
+
+class ReassignForm(ActionForm):
+    to = SelectField(_l("Give to"))
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+    submit = SubmitField(_l("Reassign"))
+
+
+class ReclassifyForm(ActionForm):
+    dimension = SelectField(_l("What kind of service failed?"), choices=labels.DIMENSION_CHOICES)
+    category_id = SelectField(_l("Category"), coerce=int)
+    severity = SelectField(_l("Severity"), choices=labels.SEVERITY_CHOICES)
+    reason = TextAreaField(_l("Why"), validators=[DataRequired(), Length(max=2000)])
+    submit = SubmitField(_l("Reclassify"))
+
+
+class CloseForm(ActionForm):
+    submit = SubmitField(_l("Close"))
+
+
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    "own": OwnForm,
+    "log_contact": ContactForm,
+    "offer_fix": OfferFixForm,
+    "record_response": ResponseForm,
+    "approve": ApproveForm,
+    "reject": RejectForm,
+    "resolve": ResolveForm,
+    "decline": DeclineForm,
+    "transfer": TransferForm,
+    "accept_transfer": AcceptTransferForm,
+    "reassign": ReassignForm,
+    "escalate": EscalateForm,
+    "reopen": ReopenForm,
+    "close": CloseForm,
+    "reclassify": ReclassifyForm,
+}
+
+
+class NewTicketForm(FlaskForm):
+    site_id = SelectField(_l("Site"), coerce=int, validators=[Optional()])
+    customer_id = IntegerField(validators=[Optional()], widget=HiddenInput())
+    customer_name = StringField(_l("Customer name"), validators=[Optional(), Length(max=120)])
+    customer_phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
+    customer_email = StringField(_l("E-mail"), validators=[Optional(), Length(max=254)])
+    customer_tier = SelectField(_l("Tier"), choices=labels.TIER_CHOICES, default="standard")
+    channel = SelectField(_l("Channel"), choices=labels.CHANNEL_CHOICES, default="front_desk")
+    dimension = SelectField(_l("What kind of service failed?"), choices=labels.DIMENSION_CHOICES)
+    category_id = SelectField(_l("Category"), coerce=int, validators=[Optional()])
+    severity = SelectField(_l("Severity"), choices=labels.SEVERITY_CHOICES, default="medium")
+    is_safety = BooleanField(
+        _l("Safety or health issue"),
+        description=_l("Makes the ticket critical and alerts managers at once."),
+    )
+    booking_ref = StringField(
+        _l("Booking or receipt reference"), validators=[Optional(), Length(max=80)]
+    )
+    description = TextAreaField(
+        _l("What the customer said, in their words"),
+        validators=[DataRequired(), Length(max=5000)],
+    )
+    desired_outcome = TextAreaField(
+        _l("What the customer asks for"), validators=[Optional(), Length(max=5000)]
+    )
+    own_now = BooleanField(_l("I own this now"))
+    acknowledgement = TextAreaField(
+        _l("What you said to the customer, and how"), validators=[Optional(), Length(max=2000)]
+    )
+    next_contact_by = _promise_field(_l("Next contact by (your promise)"), required=False)
+    submit = SubmitField(_l("Open ticket"))

@@ -1,0 +1,18 @@
+"""Empowerment limits: how much compensation each role may grant without approval."""
+
+from decimal import Decimal
+
+from sites.models import Site
+
+
+def empowerment_limit(role: str, site: Site) -> Decimal | None:
+    """The most a person of `role` may grant at `site`; None means unlimited (managers)."""
+    if role == "manager":
+        return None
+    if role == "supervisor":
+        return site.supervisor_limit
+    return site.front_desk_limit
+
+
+def within_limit(amount: Decimal, limit: Decimal | None) -> bool:
+    return limit is None or amount <= limit

@@ -1,0 +1,196 @@
+"""Tickets and what hangs off them: fix offers, contacts, prevention actions, events."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from auth.models import User
+from core.clock import utcnow
+from core.db_types import UTCDateTime
+from customers.models import Customer
+from extensions import db
+from sites.models import Site
+
+REF_PREFIX = "SR-"
+
+
+def format_ref(ticket_id: int | None) -> str:
+    return f"{REF_PREFIX}{ticket_id:06d}" if ticket_id else ""
+
+
+def parse_ref(ref: str) -> int | None:
+    """The ticket id in a reference such as 'SR-000123', 'sr-123' or '123'; None if malformed."""
+    text = ref.strip().upper().removeprefix(REF_PREFIX)
+    return int(text) if text.isdigit() and len(text) <= 12 else None
+
+
+class Category(db.Model):
+    """A manager-editable complaint category, suggested under one SERVQUAL dimension."""
+
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    dimension: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Ticket(db.Model):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        Index("ix_tickets_site_status_created", "site_id", "status", "created_at"),
+        Index("ix_tickets_site_created", "site_id", "created_at"),
+        Index("ix_tickets_owner_status", "owner_id", "status"),
+        Index("ix_tickets_customer_created", "customer_id", "created_at"),
+        Index("ix_tickets_pending_transfer", "pending_transfer_to_id"),
+        Index("ix_tickets_sla_next_check", "sla_next_check_at"),
+        Index("ix_tickets_site_first_response_due", "site_id", "first_response_due"),
+        Index("ix_tickets_site_fix_offered_due", "site_id", "fix_offered_due"),
+        Index("ix_tickets_site_resolution_due", "site_id", "resolution_due"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    channel: Mapped[str] = mapped_column(String(20))
+    dimension: Mapped[str] = mapped_column(String(20))
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
+    severity: Mapped[str] = mapped_column(String(10))
+    is_safety: Mapped[bool] = mapped_column(Boolean, default=False)
+    booking_ref: Mapped[str] = mapped_column(String(80), default="")
+    description: Mapped[str] = mapped_column(Text)
+    desired_outcome: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    opened_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    pending_transfer_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    pending_approval_kind: Mapped[str | None] = mapped_column(String(10))
+    signoff_requested_from_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    reopened_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    acknowledgement: Mapped[str] = mapped_column(Text, default="")
+    next_contact_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    customer_response: Mapped[str | None] = mapped_column(String(10))
+    root_cause: Mapped[str | None] = mapped_column(String(30))
+    root_cause_note: Mapped[str] = mapped_column(Text, default="")
+    fault: Mapped[str | None] = mapped_column(String(20))
+    beyond_expectation: Mapped[str] = mapped_column(Text, default="")
+    decline_reason: Mapped[str] = mapped_column(Text, default="")
+    alternative_offered: Mapped[str] = mapped_column(Text, default="")
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    owned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    fix_offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # SLA: due times kept up to date by tickets.deadlines in the same transaction as events.
+    first_response_due: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    fix_offered_due: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution_due: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution_paused_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution_paused_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_contact_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_contact_met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sla_steps: Mapped[dict] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
+    sla_next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    site: Mapped[Site] = relationship()
+    customer: Mapped[Customer] = relationship()
+    category: Mapped[Category] = relationship()
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    opened_by: Mapped[User] = relationship(foreign_keys=[opened_by_id])
+    pending_transfer_to: Mapped[User | None] = relationship(foreign_keys=[pending_transfer_to_id])
+    signoff_requested_from: Mapped[User | None] = relationship(
+        foreign_keys=[signoff_requested_from_id]
+    )
+    fix_offers: Mapped[list["FixOffer"]] = relationship(
+        back_populates="ticket", order_by="FixOffer.id"
+    )
+    events: Mapped[list["TicketEvent"]] = relationship(
+        back_populates="ticket", order_by="TicketEvent.id"
+    )
+    prevention_actions: Mapped[list["PreventionAction"]] = relationship(
+        back_populates="ticket", order_by="PreventionAction.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<Ticket {self.ref} {self.status}>"
+
+    @property
+    def ref(self) -> str:
+        """The human reference, derived from the id: SR-000123."""
+        return format_ref(self.id)
+
+    @property
+    def current_offer(self) -> "FixOffer | None":
+        return self.fix_offers[-1] if self.fix_offers else None
+
+
+class FixOffer(db.Model):
+    """A concrete fix offered to the customer; a revised offer is a new row."""
+
+    __tablename__ = "fix_offers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    action: Mapped[str] = mapped_column(Text)
+    remedy_type: Mapped[str] = mapped_column(String(20))
+    compensation: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    currency: Mapped[str] = mapped_column(String(3))
+    committed_by: Mapped[datetime] = mapped_column(UTCDateTime)
+    offered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    offered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    needs_approval: Mapped[bool] = mapped_column(Boolean, default=False)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    customer_response: Mapped[str | None] = mapped_column(String(10))
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="fix_offers")
+    offered_by: Mapped[User] = relationship(foreign_keys=[offered_by_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+
+
+class PreventionAction(db.Model):
+    """What changes so it does not happen again; tracked until done."""
+
+    __tablename__ = "prevention_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    action: Mapped[str] = mapped_column(Text)
+    owner_name: Mapped[str] = mapped_column(String(120), default="")
+    due_on: Mapped[datetime | None] = mapped_column(Date)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="prevention_actions")
+
+
+class TicketEvent(db.Model):
+    """Append-only audit trail: who did what when, with each changed field old → new."""
+
+    __tablename__ = "ticket_events"
+    __table_args__ = (Index("ix_ticket_events_ticket_id_id", "ticket_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(30))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    ticket: Mapped[Ticket] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()

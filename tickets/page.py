@@ -1,0 +1,140 @@
+"""Preparing ticket forms for a page: choices, prefilled values, the legal actions only."""
+
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from auth.models import User
+from auth.permissions import has_permission
+from core.forms import select_choices
+from core.timeinput import local_to_utc
+from customers.services import CustomerInput
+from extensions import db
+from sites.models import Site
+from tickets.actions import available_actions
+from tickets.categories import active_categories
+from tickets.forms import ACTION_FORMS, ActionForm, NewTicketForm
+from tickets.intake import NewTicket
+from tickets.labels import DIMENSION_LABELS
+from tickets.models import Ticket
+
+
+def colleagues(ticket: Ticket, roles: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Active people of the ticket's site with one of `roles` (managers of any site too)."""
+    stmt = (
+        select(User)
+        .where(User.active.is_(True), User.role.in_(roles))
+        .where((User.site_id == ticket.site_id) | (User.role == "manager"))
+        .order_by(User.display_name)
+    )
+    return [(u.username, f"{u.display_name} ({u.username})") for u in db.session.scalars(stmt)]
+
+
+def _fill_choices(form: ActionForm, ticket: Ticket, user: User) -> None:
+    everyone = ("front_desk", "supervisor", "manager")
+    if hasattr(form, "to"):
+        others = [c for c in colleagues(ticket, everyone) if c[0] != user.username]
+        form.to.choices = select_choices(others)
+    if hasattr(form, "category_id"):
+        form.category_id.choices = category_choices()
+        if not form.is_submitted():
+            form.dimension.data, form.severity.data = ticket.dimension, ticket.severity
+            form.category_id.data = ticket.category_id
+    if hasattr(form, "signed_off_by"):
+        leads = colleagues(ticket, ("supervisor", "manager"))
+        form.signed_off_by.choices = select_choices([("", "—")] + leads)
+
+
+def _new_form(action: str, ticket: Ticket, user: User, formdata) -> ActionForm:
+    form = ACTION_FORMS[action](prefix=action, formdata=formdata)
+    _fill_choices(form, ticket, user)
+    if formdata is None:
+        form.version.data = str(ticket.version)
+    return form
+
+
+# The order of the page's "next steps": the step that moves the ticket forward comes first.
+NEXT_STEP_ORDER = (
+    "own", "accept_transfer", "approve", "offer_fix", "record_response", "resolve", "close",
+    "reopen", "log_contact", "reject", "transfer", "decline", "reassign", "escalate",
+    "reclassify",
+)
+
+
+def action_forms(ticket: Ticket, user: User) -> dict[str, ActionForm]:
+    """One unbound form per action the user may take now, the forward step first."""
+    allowed = {str(action) for action in available_actions(ticket, user)}
+    return {
+        action: _new_form(action, ticket, user, None)
+        for action in NEXT_STEP_ORDER
+        if action in allowed
+    }
+
+
+def bound_action_form(ticket: Ticket, action: str) -> ActionForm:
+    """The submitted form for `action`, bound to the request."""
+    from flask import request
+    from flask_login import current_user
+
+    return _new_form(action, ticket, current_user, request.form)
+
+
+def category_choices() -> list[SelectChoice]:
+    """Active categories grouped under their dimension (the page filters by dimension)."""
+    return [
+        SelectChoice(
+            category.id,
+            category.name,
+            optgroup=str(DIMENSION_LABELS.get(category.dimension, category.dimension)),
+            render_kw={"data-dimension": category.dimension},
+        )
+        for category in active_categories()
+    ]
+
+
+def prepare_new_ticket_form(form: NewTicketForm, user: User) -> None:
+    """Choices, defaults, and a site picker for those who work at every site (managers)."""
+    form.category_id.choices = category_choices()
+    if has_permission(user, "view_all_sites"):
+        sites = db.session.scalars(select(Site).order_by(Site.name))
+        form.site_id.choices = select_choices((site.id, site.name) for site in sites)
+        if not form.is_submitted():
+            form.site_id.data = user.site_id
+    else:
+        del form.site_id
+    if not form.is_submitted():
+        form.own_now.data = user.role == "front_desk"
+
+
+def new_ticket_input(form: NewTicketForm, user: User) -> NewTicket:
+    site = user.site
+    if "site_id" in form and form.site_id.data:
+        site = db.session.get(Site, form.site_id.data) or site
+    zone = ZoneInfo(site.timezone)
+    customer = None
+    if not form.customer_id.data:
+        customer = CustomerInput(
+            name=form.customer_name.data or "",
+            phone=form.customer_phone.data or "",
+            email=form.customer_email.data or "",
+            tier=form.customer_tier.data,
+        )
+    return NewTicket(
+        site=site,
+        channel=form.channel.data,
+        dimension=form.dimension.data,
+        category_id=form.category_id.data,
+        severity=form.severity.data,
+        description=form.description.data or "",
+        desired_outcome=form.desired_outcome.data or "",
+        booking_ref=form.booking_ref.data or "",
+        is_safety=form.is_safety.data,
+        customer_id=form.customer_id.data,
+        customer=customer,
+        own_now=form.own_now.data,
+        ownership={
+            "acknowledgement": form.acknowledgement.data or "",
+            "next_contact_by": local_to_utc(form.next_contact_by.data, zone),
+        },
+    )

@@ -1,0 +1,115 @@
+"""Queues and the filtered site list. Each page costs a constant number of queries."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import joinedload
+
+from auth.models import User
+from auth.permissions import visible_site_ids
+from customers.models import Customer
+from customers.services import phone_digits
+from tickets.models import Ticket, parse_ref
+from tickets.workflow import OPEN_STATES, Status
+
+OPEN = [str(s) for s in OPEN_STATES]
+
+
+@dataclass
+class TicketFilters:
+    status: str = ""
+    dimension: str = ""
+    severity: str = ""
+    channel: str = ""
+    owner: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str = ""
+
+
+def base_query(user: User) -> Select:
+    """Tickets the user may see, with what every list shows loaded in the same query."""
+    stmt = select(Ticket).options(
+        joinedload(Ticket.customer),
+        joinedload(Ticket.owner),
+        joinedload(Ticket.category),
+        joinedload(Ticket.site),
+        joinedload(Ticket.pending_transfer_to),
+    )
+    site_ids = visible_site_ids(user)
+    if site_ids is not None:
+        stmt = stmt.where(Ticket.site_id.in_(site_ids))
+    return stmt
+
+
+def my_tickets(user: User) -> Select:
+    """Open tickets I own, and tickets handed to me that wait for me to accept or own."""
+    mine = (Ticket.owner_id == user.id) & Ticket.status.in_(OPEN)
+    handed = (Ticket.pending_transfer_to_id == user.id) & Ticket.status.in_(OPEN)
+    return base_query(user).where(or_(mine, handed)).order_by(Ticket.created_at.asc())
+
+
+def unowned(user: User) -> Select:
+    stmt = base_query(user).where(Ticket.status == str(Status.NEW))
+    return stmt.order_by(Ticket.created_at.asc())
+
+
+def awaiting_approval(user: User) -> Select:
+    stmt = base_query(user).where(Ticket.status == str(Status.AWAITING_APPROVAL))
+    return stmt.order_by(Ticket.updated_at.asc())
+
+
+def _local_day_start(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=zone)
+
+
+def _search(stmt: Select, text: str) -> Select:
+    text = text.strip()
+    ticket_id = parse_ref(text) if text.upper().startswith("SR-") or text.isdigit() else None
+    needle = text.lower()
+    conditions = [
+        Customer.name_key.contains(needle, autoescape=True),
+        Ticket.description.ilike(f"%{_escape_like(text)}%", escape="\\"),
+        Ticket.booking_ref.ilike(f"%{_escape_like(text)}%", escape="\\"),
+    ]
+    digits = phone_digits(text)
+    if len(digits) >= 3:
+        conditions.append(Customer.phone_digits.contains(digits, autoescape=True))
+    if "@" in text:
+        conditions.append(Customer.email.ilike(f"%{_escape_like(text)}%", escape="\\"))
+    if ticket_id is not None:
+        conditions.append(Ticket.id == ticket_id)
+    return stmt.join(Ticket.customer).where(or_(*conditions))
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def site_tickets(user: User, filters: TicketFilters, zone: ZoneInfo) -> Select:
+    """The site list: filters combine with AND; dates are the viewer's site-local days."""
+    stmt = base_query(user)
+    for column, value in (
+        (Ticket.status, filters.status),
+        (Ticket.dimension, filters.dimension),
+        (Ticket.severity, filters.severity),
+        (Ticket.channel, filters.channel),
+    ):
+        if value:
+            stmt = stmt.where(column == value)
+    if filters.owner == "me":
+        stmt = stmt.where(Ticket.owner_id == user.id)
+    elif filters.owner == "none":
+        stmt = stmt.where(Ticket.owner_id.is_(None))
+    elif filters.owner:
+        stmt = stmt.join(User, Ticket.owner_id == User.id).where(User.username == filters.owner)
+    if filters.date_from:
+        stmt = stmt.where(Ticket.created_at >= _local_day_start(filters.date_from, zone))
+    if filters.date_to:
+        end = _local_day_start(filters.date_to + timedelta(days=1), zone)
+        stmt = stmt.where(Ticket.created_at < end)
+    if filters.q.strip():
+        stmt = _search(stmt, filters.q)
+    return stmt.order_by(Ticket.created_at.desc(), Ticket.id.desc())

@@ -1,0 +1,90 @@
+"""Queues: my tickets, unowned, awaiting approval, and the filtered site list."""
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from flask import current_app, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from auth.permissions import permission_required
+from extensions import db
+from tickets import labels, queries
+from tickets.views import bp
+
+QUEUES = {
+    "mine": (queries.my_tickets, _l("My tickets"), _l("You own no open tickets.")),
+    "unowned": (queries.unowned, _l("Unowned"), _l("Every ticket has an owner.")),
+    "approvals": (
+        queries.awaiting_approval,
+        _l("Awaiting approval"),
+        _l("Nothing waits for approval."),
+    ),
+}
+
+
+def _page(stmt):
+    page = request.args.get("page", 1, type=int)
+    per_page = current_app.config["PAGE_SIZE"]
+    return db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False)
+
+
+def _queue(name: str):
+    query, title, empty = QUEUES[name]
+    pagination = _page(query(current_user))
+    return render_template(
+        "tickets/queue.html", title=title, empty=empty, pagination=pagination,
+        endpoint=f"tickets.{name}",
+    )
+
+
+@bp.route("/mine")
+@permission_required("work_tickets")
+def mine():
+    return _queue("mine")
+
+
+@bp.route("/unowned")
+@permission_required("work_tickets")
+def unowned():
+    return _queue("unowned")
+
+
+@bp.route("/approvals")
+@permission_required("approve_fixes")
+def approvals():
+    return _queue("approvals")
+
+
+def _date_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _choice_arg(name: str, allowed: dict) -> str:
+    value = request.args.get(name, "")
+    return value if value in allowed else ""
+
+
+def filters_from_request() -> queries.TicketFilters:
+    return queries.TicketFilters(
+        status=_choice_arg("status", labels.STATUS_LABELS),
+        dimension=_choice_arg("dimension", labels.DIMENSION_LABELS),
+        severity=_choice_arg("severity", labels.SEVERITY_LABELS),
+        channel=_choice_arg("channel", labels.CHANNEL_LABELS),
+        owner=request.args.get("owner", "").strip()[:40],
+        date_from=_date_arg("from"),
+        date_to=_date_arg("to"),
+        q=request.args.get("q", "").strip()[:100],
+    )
+
+
+@bp.route("/")
+@permission_required("work_tickets")
+def site():
+    filters = filters_from_request()
+    zone = ZoneInfo(current_user.site.timezone)
+    pagination = _page(queries.site_tickets(current_user, filters, zone))
+    return render_template("tickets/site.html", filters=filters, pagination=pagination)

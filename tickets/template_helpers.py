@@ -1,0 +1,34 @@
+"""Labels and small helpers every ticket template uses (globals, so imported macros see them)."""
+
+from flask import Flask
+
+from tickets import labels
+
+
+def reject_page(args: dict) -> dict:
+    return {k: v for k, v in args.items() if k != "page"}
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(reject_page, "reject_page")
+    app.add_template_global(labels.field_label, "field_label")
+    app.add_template_global(labels.value_label, "value_label")
+
+    app.jinja_env.globals.update(
+        {
+            "status_labels": labels.STATUS_LABELS,
+            "status_badges": labels.STATUS_BADGES,
+            "severity_labels": labels.SEVERITY_LABELS,
+            "severity_badges": labels.SEVERITY_BADGES,
+            "dimension_labels": labels.DIMENSION_LABELS,
+            "dimension_hints": labels.DIMENSION_HINTS,
+            "channel_labels": labels.CHANNEL_LABELS,
+            "tier_labels": labels.TIER_LABELS,
+            "remedy_labels": labels.REMEDY_LABELS,
+            "response_labels": labels.RESPONSE_LABELS,
+            "root_cause_labels": labels.ROOT_CAUSE_LABELS,
+            "fault_labels": labels.FAULT_LABELS,
+            "action_labels": labels.ACTION_LABELS,
+            "action_buttons": labels.ACTION_BUTTONS,
+        }
+    )

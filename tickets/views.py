@@ -1,0 +1,101 @@
+"""Ticket pages: open a ticket, the ticket page, and the actions on it."""
+
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from auth.permissions import permission_required
+from core.clock import utcnow
+from core.forms import apply_errors, submit_with_domain
+from core.validation import ValidationFailed
+from extensions import db
+from tickets import labels
+from tickets.access import load_ticket
+from tickets.actions import perform
+from tickets.errors import ActionRefused, TicketConflict
+from tickets.forms import ACTION_FORMS, NewTicketForm
+from tickets.intake import open_ticket
+from tickets.page import (
+    action_forms,
+    bound_action_form,
+    new_ticket_input,
+    prepare_new_ticket_form,
+)
+
+bp = Blueprint("tickets", __name__, url_prefix="/tickets")
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required("work_tickets")
+def new():
+    form = NewTicketForm()
+    prepare_new_ticket_form(form, current_user)
+    ticket = submit_with_domain(
+        form, lambda: open_ticket(current_user, new_ticket_input(form, current_user), utcnow())
+    )
+    if ticket is not None:
+        db.session.commit()
+        flash(_("Ticket %(ref)s opened.", ref=ticket.ref), "success")
+        return redirect(url_for("tickets.detail", ref=ticket.ref))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("tickets/new.html", form=form), status
+
+
+@bp.route("/<ref>")
+@permission_required("work_tickets")
+def detail(ref: str):
+    ticket = load_ticket(ref, current_user, with_history=True)
+    return render_template(
+        "tickets/detail.html", ticket=ticket, forms=action_forms(ticket, current_user)
+    )
+
+
+@bp.route("/<ref>/<action>", methods=["POST"])
+@permission_required("work_tickets")
+def act(ref: str, action: str):
+    ticket = load_ticket(ref, current_user)
+    if action not in ACTION_FORMS:
+        return redirect(url_for("tickets.detail", ref=ticket.ref))
+    form = bound_action_form(ticket, action)
+    status = 422
+    if form.validate_on_submit():
+        try:
+            zone = ZoneInfo(ticket.site.timezone)
+            perform(ticket, action, current_user, form.domain_data(zone),
+                    version=form.submitted_version, now=utcnow())
+        except TicketConflict as conflict:
+            db.session.rollback()
+            flash(_(conflict.message), "warning")
+            return _rerender(ref, action, form, 409, refresh_version=True)
+        except ActionRefused as refused:
+            db.session.rollback()
+            flash(_(refused.reason), "danger")
+            return _rerender(ref, action, form, 409)
+        except ValidationFailed as failed:
+            db.session.rollback()
+            apply_errors(form, failed)
+            return _rerender(ref, action, form, 422)
+        db.session.commit()
+        flash(_("%(action)s: %(ref)s.", action=labels.ACTION_LABELS[action], ref=ticket.ref),
+              "success")
+        if request.form.get("return_to") == "board":
+            return redirect(url_for("sla.board", site=ticket.site_id))
+        return redirect(url_for("tickets.detail", ref=ticket.ref))
+    return _rerender(ref, action, form, status)
+
+
+def _rerender(ref: str, action: str, form, status: int, refresh_version: bool = False):
+    """The ticket page as it is now, with the submitted form (typed text, errors) kept.
+
+    After a conflict the form takes the current version, so that sending it again
+    (having seen what changed) is a deliberate choice.
+    """
+    ticket = load_ticket(ref, current_user, with_history=True)
+    forms = action_forms(ticket, current_user)
+    forms[action] = form
+    if refresh_version:
+        form.version.data = str(ticket.version)
+    page = render_template("tickets/detail.html", ticket=ticket, forms=forms, open_action=action)
+    return page, status
