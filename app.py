@@ -81,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from auth import views as auth_views
     from customers import views as customer_views
     from followups import models as followup_models  # noqa: F401 - tables for create_all
+    from reports import models as report_models  # noqa: F401 - tables for create_all
     from home import views as home_views
     from notifications import views as notification_views
     from sla import views as sla_views

@@ -12,6 +12,7 @@ from extensions import db
 from sites.models import Site
 
 TIERS = ("standard", "key", "vip")
+LOCALES = ("en", "zh_Hans")
 
 
 class Customer(db.Model):
@@ -32,6 +33,9 @@ class Customer(db.Model):
     tier: Mapped[str] = mapped_column(String(10), default="standard")
     preferred_owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     notes: Mapped[str] = mapped_column(Text, default="")
+    locale: Mapped[str] = mapped_column(
+        String(8), default="en", server_default="en", doc="language of surveys and mail"
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     site: Mapped[Site] = relationship()

@@ -12,10 +12,18 @@ from tickets.models import Ticket
 
 KINDS = ("check_in", "survey")
 MAX_UNREACHED_ATTEMPTS = 3
+OUTCOMES = ("reached", "completed", "unreachable", "cancelled", "superseded")
 
 
 class FollowUp(db.Model):
-    """One planned follow-up of a resolved ticket: a check-in (+2 days) or a survey (+7)."""
+    """One planned follow-up of a resolved ticket: a check-in (+2 days) or a survey (+7).
+
+    Open while `done_at` is null. `outcome` says how it ended: reached (a check-in that got
+    through), completed (a survey answered), unreachable (three attempts got nobody),
+    cancelled (the ticket was reopened or closed by hand), superseded (the survey was
+    answered before the check-in happened). A survey's customer link is mailed once it is
+    due (`survey_mail_status`: sent, logged, failed).
+    """
 
     __tablename__ = "follow_ups"
     __table_args__ = (
@@ -34,11 +42,22 @@ class FollowUp(db.Model):
     outcome: Mapped[str | None] = mapped_column(String(20))
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     survey_token_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    survey_mail_status: Mapped[str | None] = mapped_column(String(12))
+    survey_mail_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    survey_mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    ticket: Mapped[Ticket] = relationship()
+    ticket: Mapped[Ticket] = relationship(back_populates="follow_ups")
     attempts: Mapped[list["FollowUpAttempt"]] = relationship(
         back_populates="follow_up", order_by="FollowUpAttempt.id"
     )
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_at is None
+
+    @property
+    def unreached_attempts(self) -> int:
+        return sum(1 for attempt in self.attempts if not attempt.reached)
 
 
 class FollowUpAttempt(db.Model):

@@ -32,6 +32,7 @@ class Notification(db.Model):
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     kind: Mapped[str] = mapped_column(String(40))
     message: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text, doc="an HTML version of the mail")
     critical: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deliver_after: Mapped[datetime] = mapped_column(UTCDateTime)

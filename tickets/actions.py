@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from auth.models import User
 from core.validation import ValidationFailed
 from extensions import db
+from followups import loop
 from tickets import workflow
 from tickets.audit import diff, record_event, snapshot
 from tickets.deadlines import refresh_deadlines, restart_clock
@@ -236,6 +237,7 @@ def _resolve(ticket: Ticket, actor: User, data: dict, now: datetime) -> tuple[st
         )
     ticket.resolved_at = now
     _move(ticket, workflow.Status.RESOLVED)
+    loop.plan_follow_ups(ticket, now)
     return data["outcome"], {}
 
 
@@ -293,13 +295,24 @@ def _reopen(ticket: Ticket, actor: User, data: dict, now: datetime) -> tuple[str
     ticket.resolution_paused_since = None
     restart_clock(ticket, "resolution")
     _move(ticket, workflow.Status.OWNED)
+    _follow_ups_ended(ticket, now)
     return data["reason"], {}
 
 
 def _close(ticket: Ticket, actor: User, data: dict, now: datetime) -> tuple[str, dict]:
     ticket.closed_at = now
     _move(ticket, workflow.Status.CLOSED)
+    _follow_ups_ended(ticket, now)
     return data.get("note", ""), {}
+
+
+def _follow_ups_ended(ticket: Ticket, now: datetime) -> None:
+    """Reopening or closing by hand ends the follow-ups still open (none after a survey)."""
+    loop.end_open_follow_ups(ticket, now, "cancelled")
+
+
+def _follow_up(ticket: Ticket, actor: User | None, data: dict, now: datetime):
+    return loop.apply_attempt(ticket, actor, data, now)
 
 
 def _reclassify(ticket: Ticket, actor: User, data: dict, now: datetime) -> tuple[str, dict]:
@@ -333,4 +346,5 @@ APPLIERS: dict[workflow.Action, Applier] = {
     workflow.Action.REOPEN: _reopen,
     workflow.Action.CLOSE: _close,
     workflow.Action.RECLASSIFY: _reclassify,
+    workflow.Action.FOLLOW_UP: _follow_up,
 }

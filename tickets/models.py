@@ -121,6 +121,10 @@ class Ticket(db.Model):
     prevention_actions: Mapped[list["PreventionAction"]] = relationship(
         back_populates="ticket", order_by="PreventionAction.id"
     )
+    # Mapped in followups.models (registered by create_app).
+    follow_ups: Mapped[list["FollowUp"]] = relationship(  # noqa: F821
+        back_populates="ticket", order_by="FollowUp.id"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -44,6 +44,7 @@ class Action(StrEnum):
     REOPEN = "reopen"
     CLOSE = "close"
     RECLASSIFY = "reclassify"
+    FOLLOW_UP = "follow_up"
 
 
 class Who(StrEnum):
@@ -72,6 +73,7 @@ ROOT_CAUSES = (
     "process", "people", "product", "environment", "third_party", "customer_expectation",
 )
 FAULTS = ("us", "other_department", "third_party", "customer", "unknown")
+FOLLOW_UP_KINDS = ("check_in", "survey")
 MAX_COMPENSATION = Decimal("1000000")
 MAX_TEXT = 2000
 
@@ -97,6 +99,7 @@ TRANSITIONS: dict[tuple[Status, Action], Who] = {
     **{(state, Action.REOPEN): Who.OWNER_OR_LEAD for state in _FINISHED},
     (Status.RESOLVED, Action.CLOSE): Who.LEAD,
     (Status.DECLINED, Action.CLOSE): Who.OWNER_OR_LEAD,
+    (Status.RESOLVED, Action.FOLLOW_UP): Who.ANYONE,
     (Status.NEW, Action.RECLASSIFY): Who.ANYONE,
     **{(state, Action.RECLASSIFY): Who.OWNER_OR_LEAD for state in _WORKING},
 }
@@ -197,6 +200,7 @@ def _verb(action: Action) -> str:
         Action.REOPEN: "reopened",
         Action.CLOSE: "closed",
         Action.RECLASSIFY: "reclassified",
+        Action.FOLLOW_UP: "followed up",
     }[Action(action)]
 
 
@@ -312,11 +316,42 @@ class _Cleaner:
         else:
             self.cleaned[name] = value
 
+    def flag(self, name: str, *, required: bool = False) -> None:
+        """A yes/no answer: a JSON boolean, or yes/no, true/false, 1/0 from a form."""
+        value = self.raw(name)
+        if isinstance(value, str):
+            value = _FLAG_WORDS.get(value.lower(), value)
+        if value in (None, ""):
+            if required:
+                self.errors[name] = "Answer yes or no."
+            else:
+                self.cleaned[name] = None
+        elif isinstance(value, bool):
+            self.cleaned[name] = value
+        else:
+            self.errors[name] = "Answer yes or no."
+
+    def score(self, name: str, low: int, high: int) -> None:
+        """An optional whole number from `low` to `high`."""
+        value = self.raw(name)
+        if value in (None, ""):
+            self.cleaned[name] = None
+            return
+        if isinstance(value, str) and value.isdigit():
+            value = int(value)
+        if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+            self.cleaned[name] = value
+        else:
+            self.errors[name] = f"Give a whole number from {low} to {high}."
+
     def amount(self, name: str) -> None:
         try:
             self.cleaned[name] = parse_amount(self.raw(name))
         except ValueError as exc:
             self.errors[name] = str(exc)
+
+
+_FLAG_WORDS = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
 
 
 def parse_amount(value) -> Decimal:
@@ -423,6 +458,29 @@ def _reclassify(c: _Cleaner) -> None:
         c.errors["category_id"] = "Choose a category."
 
 
+ANSWERS_WITHOUT_REACH = "Leave the answers empty when the customer was not reached."
+
+
+def _follow_up(c: _Cleaner) -> None:
+    """A follow-up attempt; a survey that reached the customer needs CSAT and "recovered"."""
+    c.choice("kind", FOLLOW_UP_KINDS)
+    c.flag("reached", required=True)
+    c.score("csat", 1, 5)
+    c.flag("recovered")
+    c.flag("would_recommend")
+    c.text("comment", required=False)
+    answers = ("csat", "recovered", "would_recommend")
+    if c.cleaned.get("reached") is False:
+        for name in answers:
+            if c.cleaned.get(name) is not None:
+                c.errors[name] = ANSWERS_WITHOUT_REACH
+    elif c.cleaned.get("reached") and c.cleaned.get("kind") == "survey":
+        if "csat" not in c.errors and c.cleaned.get("csat") is None:
+            c.errors["csat"] = "Give the customer's score from 1 to 5."
+        if "recovered" not in c.errors and c.cleaned.get("recovered") is None:
+            c.errors["recovered"] = "Say whether the customer feels it was put right."
+
+
 _RULES = {
     Action.OWN: _own,
     Action.LOG_CONTACT: _log_contact,
@@ -438,6 +496,7 @@ _RULES = {
     Action.REOPEN: _reason,
     Action.CLOSE: _optional_note,
     Action.RECLASSIFY: _reclassify,
+    Action.FOLLOW_UP: _follow_up,
 }
 
 

@@ -1,0 +1,1 @@
+"""The weekly recovery report: figures by SQL aggregation, snapshots, rendering."""
