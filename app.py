@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_login import current_user
 
 from config import INSTANCE_DIR, Config
@@ -41,6 +41,9 @@ def register_scheduler(app: Flask) -> None:
 
 
 def select_locale() -> str:
+    """A page's own language (the customer's survey) first, then the user's, then the browser's."""
+    if g.get("page_locale"):
+        return g.page_locale
     if getattr(current_user, "is_authenticated", False):
         return current_user.locale
     return request.accept_languages.best_match(["en", "zh_Hans", "zh"]) or "en"
@@ -81,9 +84,11 @@ def register_blueprints(app: Flask) -> None:
     from auth import views as auth_views
     from customers import views as customer_views
     from followups import models as followup_models  # noqa: F401 - tables for create_all
-    from reports import models as report_models  # noqa: F401 - tables for create_all
+    from followups import survey_views
+    from followups import views as followup_views
     from home import views as home_views
     from notifications import views as notification_views
+    from reports import models as report_models  # noqa: F401 - tables for create_all
     from sla import views as sla_views
     from tickets import queue_views  # noqa: F401 - registers the queue routes
     from tickets import views as ticket_views
@@ -99,6 +104,8 @@ def register_blueprints(app: Flask) -> None:
         ticket_views.bp,
         sla_views.bp,
         notification_views.bp,
+        followup_views.bp,
+        survey_views.bp,
         api_base.bp,
     ):
         app.register_blueprint(blueprint)
@@ -123,12 +130,14 @@ def register_commands(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from core import formatting, navigation
+    from followups import views as followup_views
     from notifications import views as notification_views
     from sla import display
     from tickets import template_helpers
 
     display.init_app(app)
     formatting.init_app(app)
+    followup_views.init_app(app)
     navigation.init_app(app)
     notification_views.init_app(app)
     template_helpers.init_app(app)

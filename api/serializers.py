@@ -3,6 +3,7 @@
 from datetime import datetime
 from decimal import Decimal
 
+from followups.models import FollowUp, FollowUpAttempt
 from sla.display import ticket_clocks
 from tickets.deadlines import CLOCK_NAMES
 from tickets.models import FixOffer, Ticket, TicketEvent
@@ -92,6 +93,30 @@ def event_json(event: TicketEvent) -> dict:
     }
 
 
+def attempt_json(attempt: FollowUpAttempt) -> dict:
+    return {
+        "at": iso(attempt.at),
+        "reached": attempt.reached,
+        "csat": attempt.csat,
+        "recovered": attempt.recovered,
+        "would_recommend": attempt.would_recommend,
+        "comment": attempt.comment,
+        "by_customer": attempt.by_customer,
+        "recorded_by": attempt.recorded_by.username if attempt.recorded_by else None,
+    }
+
+
+def follow_up_json(follow_up: FollowUp) -> dict:
+    return {
+        "id": follow_up.id,
+        "kind": follow_up.kind,
+        "due": iso(follow_up.due_at),
+        "done_at": iso(follow_up.done_at),
+        "outcome": follow_up.outcome,
+        "attempts": [attempt_json(attempt) for attempt in follow_up.attempts],
+    }
+
+
 def ticket_detail(ticket: Ticket) -> dict:
     body = ticket_summary(ticket)
     body.update(
@@ -107,6 +132,7 @@ def ticket_detail(ticket: Ticket) -> dict:
             "alternative_offered": ticket.alternative_offered,
             "fix_offers": [fix_offer_json(offer) for offer in ticket.fix_offers],
             "events": [event_json(event) for event in ticket.events],
+            "follow_ups": [follow_up_json(follow_up) for follow_up in ticket.follow_ups],
         }
     )
     return body

@@ -19,9 +19,9 @@ from extensions import db
 from sites.services import find_site
 from tickets import labels, queries
 from tickets.access import load_ticket
-from tickets.actions import perform
 from tickets.intake import NewTicket, open_ticket
 from tickets.models import Category
+from tickets.steps import take_step
 
 DATETIME_FIELDS = ("next_contact_by", "committed_by")
 ACTION_ROUTES = {
@@ -40,8 +40,9 @@ ACTION_ROUTES = {
     "reopen": "reopen",
     "close": "close",
     "reclassify": "reclassify",
+    "follow-ups": "follow_up",
 }
-VERSION_OPTIONAL = {"accept_transfer"}
+VERSION_OPTIONAL = {"accept_transfer", "follow_up"}
 
 
 def _text(body: dict, name: str) -> str:
@@ -223,6 +224,6 @@ def ticket_action(ref: str, verb: str):
     data = _datetimes(_flatten({k: v for k, v in body.items() if k != "version"}))
     if action == "reclassify":
         data["category_id"] = _category_id(_text(body, "category"))
-    perform(ticket, action, g.api_user, data, version=version, now=utcnow())
+    take_step(ticket, action, g.api_user, data, version=version, now=utcnow())
     db.session.commit()
     return jsonify(ticket_detail(load_ticket(ref, g.api_user, with_history=True)))

@@ -27,6 +27,7 @@ MAIN_ITEMS = (
     NavItem("tickets.new", _l("New ticket"), "work_tickets"),
     NavItem("tickets.mine", _l("My tickets"), "work_tickets"),
     NavItem("tickets.unowned", _l("Unowned"), "work_tickets"),
+    NavItem("followups.index", _l("Follow-ups"), "work_tickets"),
     NavItem("tickets.approvals", _l("Approvals"), "approve_fixes"),
     NavItem("tickets.site", _l("All tickets"), "work_tickets"),
     NavItem("customers.index", _l("Customers"), "work_tickets"),

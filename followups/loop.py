@@ -127,7 +127,7 @@ def apply_attempt(ticket: Ticket, actor, data: dict, now: datetime) -> tuple[str
     if latest_verdict(ticket) is Verdict.CLOSE_UNREACHABLE:
         end_open_follow_ups(ticket, now, "unreachable")
     extra = {
-        KIND_WORDS[follow_up.kind]: [None, _summary(attempt)],
+        follow_up.kind: [None, _summary(attempt)],
         "by": [None, "customer (survey link)" if actor is None else actor.username],
     }
     return attempt.comment, extra

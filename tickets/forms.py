@@ -14,6 +14,7 @@ from wtforms import (
     DateTimeLocalField,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectField,
     StringField,
     SubmitField,
@@ -22,6 +23,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
+from core.forms import select_choices
 from core.timeinput import local_to_utc
 from tickets import labels
 
@@ -184,6 +186,31 @@ class CloseForm(ActionForm):
     submit = SubmitField(_l("Close"))
 
 
+YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
+NOT_ASKED = [("", _l("Not asked"))]
+SCORES = [(str(n), str(n)) for n in range(1, 6)]
+
+
+class FollowUpForm(ActionForm):
+    """One attempt to reach the customer after resolution (check-in or survey)."""
+
+    kind = SelectField(_l("Follow-up"))
+    reached = RadioField(_l("Did you reach the customer?"), choices=select_choices(YES_NO),
+                         validators=[InputRequired()])
+    csat = SelectField(
+        _l("Satisfaction (1 = very unhappy, 5 = very happy)"),
+        choices=select_choices(NOT_ASKED + SCORES),
+        validators=[Optional()],
+    )
+    recovered = SelectField(_l("Do they feel it was put right?"),
+                            choices=select_choices(NOT_ASKED + YES_NO), validators=[Optional()])
+    would_recommend = SelectField(_l("Would they recommend us?"),
+                                  choices=select_choices(NOT_ASKED + YES_NO),
+                                  validators=[Optional()])
+    comment = TextAreaField(_l("What they said"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("Record follow-up"))
+
+
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     "own": OwnForm,
     "log_contact": ContactForm,
@@ -200,6 +227,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "reopen": ReopenForm,
     "close": CloseForm,
     "reclassify": ReclassifyForm,
+    "follow_up": FollowUpForm,
 }
 
 

@@ -110,6 +110,7 @@ ACTION_LABELS = {
     "reopen": _l("Reopened"),
     "close": _l("Closed"),
     "reclassify": _l("Reclassified"),
+    "follow_up": _l("Follow-up recorded"),
     "sla_at_risk": _l("Deadline close: owner warned"),
     "sla_level_1": _l("Deadline missed: escalated to supervisors"),
     "sla_level_2": _l("Deadline still missed: escalated to managers"),
@@ -131,6 +132,7 @@ ACTION_BUTTONS = {
     "reopen": _l("Reopen"),
     "close": _l("Close"),
     "reclassify": _l("Reclassify"),
+    "follow_up": _l("Record a follow-up"),
 }
 
 
@@ -167,6 +169,17 @@ FIELD_LABELS = {
     "fix_offered_due": _l("Fix due"),
     "resolution_due": _l("Resolution due"),
     "clock": _l("Deadline"),
+    "check_in": _l("Check-in"),
+    "survey": _l("Survey"),
+    "by": _l("Recorded by"),
+}
+FOLLOW_UP_KIND_LABELS = {"check_in": _l("Check-in (+2 days)"), "survey": _l("Survey (+7 days)")}
+FOLLOW_UP_OUTCOME_LABELS = {
+    "reached": _l("Reached"),
+    "completed": _l("Survey answered"),
+    "unreachable": _l("Could not reach the customer"),
+    "cancelled": _l("Cancelled"),
+    "superseded": _l("Not needed: the survey was answered"),
 }
 VALUE_LABELS = {
     "status": STATUS_LABELS,

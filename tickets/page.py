@@ -7,16 +7,18 @@ from wtforms.fields.choices import SelectChoice
 
 from auth.models import User
 from auth.permissions import has_permission
+from core.formatting import local_time
 from core.forms import select_choices
 from core.timeinput import local_to_utc
 from customers.services import CustomerInput
 from extensions import db
+from followups.loop import open_follow_ups
 from sites.models import Site
 from tickets.actions import available_actions
 from tickets.categories import active_categories
 from tickets.forms import ACTION_FORMS, ActionForm, NewTicketForm
 from tickets.intake import NewTicket
-from tickets.labels import DIMENSION_LABELS
+from tickets.labels import DIMENSION_LABELS, FOLLOW_UP_KIND_LABELS
 from tickets.models import Ticket
 
 
@@ -41,9 +43,20 @@ def _fill_choices(form: ActionForm, ticket: Ticket, user: User) -> None:
         if not form.is_submitted():
             form.dimension.data, form.severity.data = ticket.dimension, ticket.severity
             form.category_id.data = ticket.category_id
+    if hasattr(form, "kind"):
+        form.kind.choices = follow_up_choices(ticket)
     if hasattr(form, "signed_off_by"):
         leads = colleagues(ticket, ("supervisor", "manager"))
         form.signed_off_by.choices = select_choices([("", "—")] + leads)
+
+
+def follow_up_choices(ticket: Ticket) -> list[SelectChoice]:
+    """The ticket's open follow-ups, the earliest due first."""
+    open_ones = sorted(open_follow_ups(ticket), key=lambda f: f.due_at)
+    return select_choices(
+        (f.kind, f"{FOLLOW_UP_KIND_LABELS[f.kind]} · {local_time(f.due_at, ticket.site)}")
+        for f in open_ones
+    )
 
 
 def _new_form(action: str, ticket: Ticket, user: User, formdata) -> ActionForm:
@@ -56,7 +69,8 @@ def _new_form(action: str, ticket: Ticket, user: User, formdata) -> ActionForm:
 
 # The order of the page's "next steps": the step that moves the ticket forward comes first.
 NEXT_STEP_ORDER = (
-    "own", "accept_transfer", "approve", "offer_fix", "record_response", "resolve", "close",
+    "own", "accept_transfer", "approve", "offer_fix", "record_response", "resolve",
+    "follow_up", "close",
     "reopen", "log_contact", "reject", "transfer", "decline", "reassign", "escalate",
     "reclassify",
 )

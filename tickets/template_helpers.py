@@ -30,5 +30,7 @@ def init_app(app: Flask) -> None:
             "fault_labels": labels.FAULT_LABELS,
             "action_labels": labels.ACTION_LABELS,
             "action_buttons": labels.ACTION_BUTTONS,
+            "follow_up_kind_labels": labels.FOLLOW_UP_KIND_LABELS,
+            "follow_up_outcome_labels": labels.FOLLOW_UP_OUTCOME_LABELS,
         }
     )

@@ -13,7 +13,6 @@ from core.validation import ValidationFailed
 from extensions import db
 from tickets import labels
 from tickets.access import load_ticket
-from tickets.actions import perform
 from tickets.errors import ActionRefused, TicketConflict
 from tickets.forms import ACTION_FORMS, NewTicketForm
 from tickets.intake import open_ticket
@@ -23,6 +22,7 @@ from tickets.page import (
     new_ticket_input,
     prepare_new_ticket_form,
 )
+from tickets.steps import take_step
 
 bp = Blueprint("tickets", __name__, url_prefix="/tickets")
 
@@ -63,8 +63,8 @@ def act(ref: str, action: str):
     if form.validate_on_submit():
         try:
             zone = ZoneInfo(ticket.site.timezone)
-            perform(ticket, action, current_user, form.domain_data(zone),
-                    version=form.submitted_version, now=utcnow())
+            take_step(ticket, action, current_user, form.domain_data(zone),
+                      version=form.submitted_version, now=utcnow())
         except TicketConflict as conflict:
             db.session.rollback()
             flash(_(conflict.message), "warning")

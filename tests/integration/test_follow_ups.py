@@ -109,7 +109,7 @@ def test_a_satisfied_check_in_keeps_the_ticket_resolved(resolved):
     assert _follow_up(ticket, "survey").done_at is None
     event = ticket.events[-1]
     assert event.action == "follow_up"
-    assert event.changes["check-in"] == [None, "reached, CSAT 4"]
+    assert event.changes["check_in"] == [None, "reached, CSAT 4"]
 
 
 def test_a_completed_survey_closes_the_ticket(resolved):

@@ -1,0 +1,58 @@
+"""Staff pages of the follow-up loop: the "Follow-ups due" queue and the survey QR code."""
+
+import io
+
+import segno
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask_login import current_user
+
+from auth.permissions import permission_required
+from core.clock import utcnow
+from extensions import db
+from followups.queries import SCOPES, WHEN, follow_up_queue
+from followups.survey_link import survey_url
+from tickets.access import load_ticket
+
+bp = Blueprint("followups", __name__, url_prefix="/follow-ups")
+
+
+def _arg(name: str, allowed: tuple[str, ...]) -> str:
+    value = request.args.get(name, allowed[0])
+    return value if value in allowed else allowed[0]
+
+
+@bp.route("/")
+@permission_required("work_tickets")
+def index():
+    scope, when = _arg("scope", SCOPES), _arg("when", WHEN)
+    now = utcnow()
+    page = max(request.args.get("page", 1, type=int), 1)
+    pagination = db.paginate(
+        follow_up_queue(current_user, scope, when, now).distinct(),
+        page=page, per_page=current_app.config["PAGE_SIZE"], error_out=False,
+    )
+    return render_template(
+        "followups/index.html", pagination=pagination, scope=scope, when=when, now=now
+    )
+
+
+@bp.route("/survey-qr/<ref>.svg")
+@permission_required("work_tickets")
+def survey_qr(ref: str):
+    """The open survey's customer link as a QR code, for printing or showing on a phone."""
+    ticket = load_ticket(ref, current_user, with_history=True)
+    survey = next(
+        (f for f in ticket.follow_ups if f.kind == "survey" and f.done_at is None), None
+    )
+    if survey is None:
+        abort(404)
+    svg = io.BytesIO()
+    qr = segno.make(survey_url(survey, current_app.config), error="m")
+    qr.save(svg, kind="svg", scale=5, border=2, dark="#000", light="#fff")
+    headers = {"Cache-Control": "no-store"}
+    return Response(svg.getvalue(), mimetype="image/svg+xml", headers=headers)
+
+
+def init_app(app) -> None:
+    """`survey_link(follow_up)` for templates: the customer's link to an open survey."""
+    app.add_template_global(lambda follow_up: survey_url(follow_up, app.config), "survey_link")
