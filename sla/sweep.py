@@ -42,6 +42,7 @@ class SweepReport:
     steps: dict[str, int] = field(default_factory=dict)
     skipped: int = 0
     mail: dict = field(default_factory=dict)
+    follow_ups: dict = field(default_factory=dict)
 
     def count(self, event: str) -> None:
         self.steps[event] = self.steps.get(event, 0) + 1
@@ -51,6 +52,9 @@ class SweepReport:
         lines = [f"Checked {self.checked} ticket(s); ladder steps taken: {taken}."]
         if self.skipped:
             lines.append(f"Skipped {self.skipped} ticket(s) another sweeper was handling.")
+        if self.follow_ups:
+            done = ", ".join(f"{k} {v}" for k, v in self.follow_ups.items())
+            lines.append("Follow-ups: " + done)
         if self.mail:
             lines.append("Mail: " + ", ".join(f"{k} {v}" for k, v in self.mail.items()))
         return lines
@@ -156,12 +160,15 @@ def _sweep_batch(now: datetime, report: SweepReport, seen: set[int]) -> int:
 
 
 def sweep(now: datetime) -> SweepReport:
-    """One pass over every due ticket, then the mail that is due."""
+    """One pass over every due ticket, the follow-ups that are due, then the mail."""
+    from followups.sweep import follow_up_sweep
     from notifications.services import send_due_mail
 
     report, seen = SweepReport(), set()
     while _sweep_batch(now, report, seen) == BATCH:
         pass
+    report.follow_ups = follow_up_sweep(now)
+    db.session.commit()
     report.mail = send_due_mail(now)
     db.session.commit()
     return report
