@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 from flask_login import current_user
 
 from config import INSTANCE_DIR, Config
@@ -44,6 +44,8 @@ def select_locale() -> str:
     """A page's own language (the customer's survey) first, then the user's, then the browser's."""
     if g.get("page_locale"):
         return g.page_locale
+    if not has_request_context():
+        return "en"
     if getattr(current_user, "is_authenticated", False):
         return current_user.locale
     return request.accept_languages.best_match(["en", "zh_Hans", "zh"]) or "en"

@@ -271,3 +271,38 @@ def pytest_collection_modifyitems(config, items):
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
+
+
+FIX_FIELDS = {
+    "action": "Move the guest to a quiet room on floor 12 tonight",
+    "remedy_type": "upgrade",
+    "compensation": "0",
+}
+RESOLUTION_FIELDS = {
+    "outcome": "Moved to 1203; guest thanked us",
+    "customer_response": "accepted",
+    "root_cause": "process",
+    "root_cause_note": "Noisy rooms were not flagged at check-in",
+    "fault": "us",
+}
+
+
+@pytest.fixture
+def resolve_ticket(app):
+    """Walk an owned ticket through a fix offer to resolved (at the clock's now), so its
+    follow-ups are planned. Returns the ticket."""
+    from datetime import timedelta
+
+    from tickets.actions import perform
+
+    def walk(ticket, **resolution):
+        now = clock.utcnow()
+        owner = ticket.owner
+        fix = {**FIX_FIELDS, "committed_by": now + timedelta(hours=2)}
+        perform(ticket, "offer_fix", owner, fix, version=None, now=now)
+        perform(ticket, "resolve", owner, {**RESOLUTION_FIELDS, **resolution}, version=None,
+                now=now)
+        db.session.commit()
+        return ticket
+
+    return walk

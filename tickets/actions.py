@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from auth.models import User
@@ -102,6 +103,7 @@ def perform(
     with db.session.no_autoflush:
         note, extra = APPLIERS[action](ticket, actor, cleaned, now)
         ticket.updated_at = now
+        flag_modified(ticket, "updated_at")  # every step is a change: one new version
         refresh_deadlines(ticket, now)
     changes = {**diff(before, snapshot(ticket)), **extra}
     record_event(ticket, actor, str(action), now, changes, note)

@@ -30,7 +30,7 @@ def _ticket_count() -> int:
 
 def test_seed_demo_prints_summary_and_logins_once(runner):
     first = _seed(runner)
-    assert "Demo data loaded: 1 site, 4 users, 24 customers, 70 tickets." in first.output
+    assert "Demo data loaded: 1 site, 4 users, 24 customers, 144 tickets." in first.output
     for username, role, _name in DEMO_LOGINS:
         assert username in first.output and role in first.output
     tickets_after_first = _ticket_count()
@@ -51,6 +51,27 @@ def test_seed_demo_covers_every_status_over_eight_weeks(runner):
     assert min(ticket.created_at for ticket in tickets) <= now - timedelta(days=49)
     per_customer = Counter(ticket.customer_id for ticket in tickets)
     assert max(per_customer.values()) >= 2
+
+
+def test_seed_demo_walks_the_follow_up_loop(runner):
+    from followups.models import FollowUp, FollowUpAttempt
+
+    _seed(runner)
+    outcomes = Counter(
+        (kind, outcome)
+        for kind, outcome in db.session.execute(select(FollowUp.kind, FollowUp.outcome))
+    )
+    assert outcomes[("survey", "completed")] >= 50
+    assert outcomes[("survey", "unreachable")] >= 1
+    assert outcomes[("survey", None)] >= 1, "open surveys wait for the recent tickets"
+    attempts = db.session.scalars(select(FollowUpAttempt)).all()
+    assert any(a.by_customer for a in attempts)
+    assert any(a.csat is not None and a.csat <= 2 for a in attempts)
+    reopened = db.session.scalars(select(Ticket).where(Ticket.reopened_count > 0)).all()
+    assert any(any(e.action == "follow_up" for e in t.events) for t in reopened)
+    now = clock.utcnow()
+    weeks = {(now - t.created_at).days // 7 for t in _tickets()}
+    assert set(range(8)) <= weeks
 
 
 def test_seed_demo_audit_trails_start_opened_and_run_forward(runner):
