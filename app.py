@@ -91,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     from home import views as home_views
     from notifications import views as notification_views
     from reports import models as report_models  # noqa: F401 - tables for create_all
+    from reports import views as report_views
     from sla import views as sla_views
     from tickets import queue_views  # noqa: F401 - registers the queue routes
     from tickets import views as ticket_views
@@ -108,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
         notification_views.bp,
         followup_views.bp,
         survey_views.bp,
+        report_views.bp,
         api_base.bp,
     ):
         app.register_blueprint(blueprint)
@@ -134,6 +136,7 @@ def register_template_helpers(app: Flask) -> None:
     from core import formatting, navigation
     from followups import views as followup_views
     from notifications import views as notification_views
+    from reports import views as report_views
     from sla import display
     from tickets import template_helpers
 
@@ -142,4 +145,5 @@ def register_template_helpers(app: Flask) -> None:
     followup_views.init_app(app)
     navigation.init_app(app)
     notification_views.init_app(app)
+    report_views.init_app(app)
     template_helpers.init_app(app)

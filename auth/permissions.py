@@ -24,6 +24,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_sites": frozenset({"manager"}),
     "manage_users": frozenset({"manager"}),
     "view_reports": frozenset({"supervisor", "manager"}),
+    "store_reports": frozenset({"manager"}),
     "view_all_sites": frozenset({"manager"}),
 }
 

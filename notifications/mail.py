@@ -45,12 +45,17 @@ def parse_smtp_url(url: str) -> SmtpSettings:
     )
 
 
-def build_message(sender: str, to: str, subject: str, body: str) -> EmailMessage:
+def build_message(
+    sender: str, to: str, subject: str, body: str, html: str | None = None
+) -> EmailMessage:
+    """A plain-text mail, with an HTML alternative when `html` is given."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
     message.set_content(body)
+    if html:
+        message.add_alternative(html, subtype="html")
     return message
 
 
@@ -66,10 +71,12 @@ def _connect(settings: SmtpSettings) -> smtplib.SMTP:
     return connection
 
 
-def send_mail(config: Mapping, to: str, subject: str, body: str) -> None:
-    """Send one plain-text mail through `config["SMTP_URL"]`; raises on any failure."""
+def send_mail(
+    config: Mapping, to: str, subject: str, body: str, html: str | None = None
+) -> None:
+    """Send one mail through `config["SMTP_URL"]`; raises on any failure."""
     settings = parse_smtp_url(config["SMTP_URL"])
-    message = build_message(config["MAIL_FROM"], to, subject, body)
+    message = build_message(config["MAIL_FROM"], to, subject, body, html)
     with _connect(settings) as connection:
         if settings.username:
             connection.login(settings.username, settings.password)

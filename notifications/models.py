@@ -33,6 +33,7 @@ class Notification(db.Model):
     kind: Mapped[str] = mapped_column(String(40))
     message: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text, doc="an HTML version of the mail")
+    link: Mapped[str | None] = mapped_column(String(300), doc="a page of the app, when no ticket")
     critical: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deliver_after: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -46,6 +46,8 @@ def notify(
     ticket=None,
     critical: bool = False,
     now: datetime,
+    link: str | None = None,
+    body_html: str | None = None,
 ) -> list[Notification]:
     """One notification per distinct active recipient, added and flushed (not committed).
 
@@ -59,6 +61,7 @@ def notify(
         deliver_after = now if critical else opening[person.site_id]
         row = Notification(
             recipient=person, ticket=ticket, kind=kind, message=message, critical=critical,
+            link=link, body_html=body_html,
             created_at=now, deliver_after=deliver_after, email_attempts=0,
             email_status="pending" if person.email else "none",
             next_email_at=deliver_after if person.email else None,
@@ -160,6 +163,8 @@ def compose(row: Notification, config: Mapping) -> tuple[str, str]:
     body = row.message
     if row.ticket_ref:
         body += f"\n\n{config['SITE_URL'].rstrip('/')}/tickets/{row.ticket_ref}"
+    elif row.link:
+        body += f"\n\n{config['SITE_URL'].rstrip('/')}{row.link}"
     return subject, body
 
 
@@ -175,7 +180,7 @@ def _deliver(row: Notification, now: datetime, config: Mapping) -> str:
         return "logged"
     row.email_attempts += 1
     try:
-        mail.send_mail(config, to, subject, body)
+        mail.send_mail(config, to, subject, body, html=row.body_html)
     except Exception:
         log.warning("mail to %s failed (attempt %d)", to, row.email_attempts, exc_info=True)
         return _retry_later(row, now)

@@ -22,7 +22,7 @@ def smtp(app, monkeypatch):
     """Pretend SMTP: record what would be sent."""
     sent = []
     app.config["SMTP_URL"] = "smtp://mail.example:25"
-    monkeypatch.setattr(mail, "send_mail", lambda config, to, subject, body: sent.append(
+    monkeypatch.setattr(mail, "send_mail", lambda config, to, subject, body, html=None: sent.append(
         (to, subject, body)))
     return sent
 
@@ -75,7 +75,7 @@ def test_a_failed_survey_mail_is_retried_then_given_up(app, resolved, monkeypatc
     app.config["SMTP_URL"] = "smtp://mail.example:25"
     tries = []
 
-    def failing(config, to, subject, body):
+    def failing(config, to, subject, body, html=None):
         tries.append(to)
         raise OSError("connection refused")
 

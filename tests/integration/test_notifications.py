@@ -68,7 +68,7 @@ def test_notify_non_critical_waits_for_site_opening(app, person):
 
 
 def test_notify_critical_is_visible_at_once(app, person, monkeypatch):
-    monkeypatch.setattr(mail, "send_mail", lambda *args: None)
+    monkeypatch.setattr(mail, "send_mail", lambda *args, **kwargs: None)
     clock.set_now(NIGHT)
     [row] = _notify([person], NIGHT, critical=True)
     assert row.deliver_after == NIGHT
@@ -147,7 +147,7 @@ def test_send_due_mail_without_smtp_logs_it(app, person, caplog):
 def test_send_due_mail_with_smtp_sends(app, person, make_ticket, monkeypatch):
     app.config.update(SMTP_URL=SMTP, SITE_URL="https://desk.example/")
     sent = []
-    monkeypatch.setattr(mail, "send_mail", lambda config, to, subject, body: sent.append(
+    monkeypatch.setattr(mail, "send_mail", lambda config, to, subject, body, html=None: sent.append(
         (config["SMTP_URL"], to, subject, body)))
     ticket = make_ticket(owner=person)
     [row] = _notify([person], NIGHT, ticket=ticket)
@@ -161,7 +161,7 @@ def test_send_due_mail_with_smtp_sends(app, person, make_ticket, monkeypatch):
     assert send_due_mail(OPENING + timedelta(hours=1)) == {}
 
 
-def _failing(*args):
+def _failing(*args, **kwargs):
     raise OSError("connection refused")
 
 
@@ -188,7 +188,9 @@ def test_send_due_mail_backs_off_then_gives_up(app, person, monkeypatch):
 def test_critical_mail_leaves_right_after_commit(app, person, monkeypatch):
     app.config["SMTP_URL"] = SMTP
     sent = []
-    monkeypatch.setattr(mail, "send_mail", lambda config, to, subject, body: sent.append(to))
+    monkeypatch.setattr(
+        mail, "send_mail", lambda config, to, subject, body, html=None: sent.append(to)
+    )
     clock.set_now(NIGHT)
     [row] = notify([person], "safety", "Safety issue reported", critical=True, now=NIGHT)
     db.session.flush()
@@ -211,7 +213,7 @@ def test_critical_mail_failure_never_raises_and_stays_pending(app, person, monke
 def test_rolled_back_critical_notification_sends_nothing(app, person, monkeypatch):
     app.config["SMTP_URL"] = SMTP
     sent = []
-    monkeypatch.setattr(mail, "send_mail", lambda *args: sent.append(args))
+    monkeypatch.setattr(mail, "send_mail", lambda *args, **kwargs: sent.append(args))
     notify([person], "safety", "Safety issue reported", critical=True, now=NIGHT)
     db.session.rollback()
     db.session.commit()
@@ -222,7 +224,7 @@ def test_rolled_back_critical_notification_sends_nothing(app, person, monkeypatc
 def test_non_critical_mail_waits_for_the_sweep(app, person, monkeypatch):
     app.config["SMTP_URL"] = SMTP
     sent = []
-    monkeypatch.setattr(mail, "send_mail", lambda *args: sent.append(args))
+    monkeypatch.setattr(mail, "send_mail", lambda *args, **kwargs: sent.append(args))
     _notify([person], OPENING)
     assert sent == []
 

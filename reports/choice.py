@@ -1,0 +1,69 @@
+"""Which report a person asks for: the week (default: the last full week) and the site.
+
+Managers may ask for any site or for all sites; supervisors always get their own site.
+Web pages pass a site id, the API and CLI a site name; both are accepted.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from auth.models import User
+from auth.permissions import has_permission
+from core.validation import ValidationFailed
+from extensions import db
+from reports.weeks import parse_week, previous_week, week_of
+from sites.models import Site
+from sites.services import find_site
+
+ALL_SITES = ("", "all")
+
+
+@dataclass(frozen=True)
+class ReportChoice:
+    week: str
+    site: Site | None
+
+    @property
+    def site_id(self) -> int | None:
+        return self.site.id if self.site else None
+
+
+def last_full_week(user: User, now: datetime) -> str:
+    """The ISO week before the current one, in the user's site zone."""
+    return str(previous_week(week_of(now, user.site.timezone)))
+
+
+def _week(text: str | None, user: User, now: datetime) -> str:
+    if not text:
+        return last_full_week(user, now)
+    try:
+        return str(parse_week(text))
+    except ValueError as error:
+        raise ValidationFailed({"week": str(error)}) from None
+
+
+def _site(text: str | None, user: User) -> Site | None:
+    if not has_permission(user, "view_all_sites"):
+        if text not in (None, *ALL_SITES) and text not in (str(user.site_id), user.site.name):
+            raise ValidationFailed({"site": "You can see the report of your own site only."})
+        return user.site
+    if text is None or text.strip().lower() in ALL_SITES:
+        return None
+    site = db.session.get(Site, int(text)) if text.isdigit() else find_site(text)
+    if site is None:
+        raise ValidationFailed({"site": f"No site called '{text}'."})
+    return site
+
+
+def choose(user: User, week: str | None, site: str | None, now: datetime) -> ReportChoice:
+    """The report `user` asked for; ValidationFailed naming `week` or `site` otherwise."""
+    errors, chosen = {}, {}
+    readers = (("week", lambda: _week(week, user, now)), ("site", lambda: _site(site, user)))
+    for name, read in readers:
+        try:
+            chosen[name] = read()
+        except ValidationFailed as failed:
+            errors.update(failed.fields)
+    if errors:
+        raise ValidationFailed(errors)
+    return ReportChoice(chosen["week"], chosen["site"])

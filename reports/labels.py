@@ -1,0 +1,38 @@
+"""Translatable names of the report's figures (the drill-down page's title)."""
+
+from flask_babel import lazy_gettext as _l
+
+FIGURE_LABELS = {
+    "new": _l("New tickets"),
+    "resolved": _l("Resolved tickets"),
+    "declined": _l("Declined tickets"),
+    "reopened": _l("Reopened tickets"),
+    "owned": _l("Tickets owned"),
+    "first_contact": _l("Resolved at first contact"),
+    "escalated": _l("Escalated tickets"),
+    "active": _l("Tickets worked on"),
+    "recovered": _l("Recovered tickets"),
+    "surveyed": _l("Tickets with a survey answer"),
+    "survey_due": _l("Surveys due"),
+    "survey_completed": _l("Surveys answered"),
+    "compensation": _l("Tickets with compensation"),
+    "root_cause": _l("Tickets by root cause"),
+    "fault": _l("Tickets by where the fault lay"),
+    "prevention_overdue": _l("Tickets with an overdue prevention action"),
+    "repeat": _l("Tickets of repeat complainants"),
+    "gestures": _l("Tickets with a beyond-expectation gesture"),
+    "open": _l("Open tickets"),
+    "open_overdue": _l("Open and overdue tickets"),
+    "sla_first_response_due": _l("First responses due"),
+    "sla_first_response_met": _l("First responses on time"),
+    "sla_first_response_missed": _l("First responses late or missed"),
+    "sla_fix_offered_due": _l("Fixes due"),
+    "sla_fix_offered_met": _l("Fixes offered on time"),
+    "sla_fix_offered_missed": _l("Fixes late or missed"),
+    "sla_resolution_due": _l("Resolutions due"),
+    "sla_resolution_met": _l("Resolved on time"),
+    "sla_resolution_missed": _l("Resolutions late or missed"),
+    "sla_next_contact_due": _l("Promised contacts due"),
+    "sla_next_contact_met": _l("Promises kept"),
+    "sla_next_contact_missed": _l("Promises broken"),
+}

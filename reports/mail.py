@@ -1,0 +1,59 @@
+"""Telling managers that a weekly report is stored: in the app, and by e-mail with an
+HTML summary of the key figures and a link to the page.
+
+With one site, every manager hears about that site's report. With several, each site's
+report goes to the managers based there and the all-sites report to every manager, so
+nobody gets a pile of mail on Monday morning.
+"""
+
+from datetime import datetime
+from urllib.parse import urlencode
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from auth.models import User
+from extensions import db
+from reports.models import ReportSnapshot
+from reports.summary import key_figures
+from sites.models import Site
+
+
+def report_path(week: str, site_id: int | None) -> str:
+    query = {"week": week, **({"site": site_id} if site_id else {})}
+    return "/reports/weekly?" + urlencode(query)
+
+
+def recipients(snapshot: ReportSnapshot) -> list[User]:
+    managers = select(User).where(User.role == "manager", User.active.is_(True))
+    several_sites = (db.session.scalar(select(func.count(Site.id))) or 0) > 1
+    if snapshot.site_id is None and not several_sites:
+        return []
+    if snapshot.site_id is not None and several_sites:
+        managers = managers.where(User.site_id == snapshot.site_id)
+    return list(db.session.scalars(managers.order_by(User.id)))
+
+
+def _message(figures: dict, where: str) -> str:
+    headline = ", ".join(f"{item['label']} {item['text']}" for item in key_figures(figures))
+    return _("Weekly recovery report %(week)s for %(where)s is ready: %(headline)s.",
+             week=figures["week"], where=where, headline=headline)
+
+
+def announce(snapshot: ReportSnapshot, now: datetime) -> int:
+    """One notification (with HTML mail) per recipient, in their language; returns how many."""
+    from notifications.services import notify
+
+    figures, link = snapshot.figures, report_path(snapshot.week, snapshot.site_id)
+    url = current_app.config["SITE_URL"].rstrip("/") + link
+    people = recipients(snapshot)
+    for person in people:
+        with force_locale(person.locale):
+            where = snapshot.site.name if snapshot.site else _("all sites")
+            html = render_template("reports/email.html", figures=figures, where=where,
+                                   url=url, items=key_figures(figures))
+            notify([person], "weekly_report", _message(figures, where), now=now,
+                   link=link, body_html=html)
+    return len(people)

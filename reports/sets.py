@@ -1,0 +1,282 @@
+"""The ticket sets behind the weekly report's figures, each defined once.
+
+Every set is a SELECT of ticket ids for one `Scope`. The figures count or group the tickets
+of a set (`Ticket.id IN (set)`) and the drill-down lists them (`figure_tickets`), so a
+number and its ticket list cannot drift apart. A ticket counts in the week, in its own
+site's zone, in which the event happened (see `Scope.during`). Group-by columns are the
+ticket's current values (dimension, category, channel, severity, owner).
+"""
+
+from sqlalchemy import ColumnElement, Select, and_, exists, func, not_, or_, select
+
+from customers.services import REPEAT_WINDOW
+from followups.models import FollowUp, FollowUpAttempt
+from followups.rules import DISSATISFIED_CSAT
+from reports.scope import Scope, SiteWeek
+from tickets.models import FixOffer, PreventionAction, Ticket, TicketEvent
+
+ESCALATION_ACTIONS = ("escalate", "sla_level_1", "sla_level_2")
+SURVEY_NOT_COUNTED = ("cancelled", "superseded")
+
+
+def _ids(stmt: Select) -> Select:
+    """A set as used inside another query: never correlated with the outer ticket."""
+    return stmt.correlate(None)
+
+
+# --- volume --------------------------------------------------------------------------------
+
+
+def new(scope: Scope) -> Select:
+    """Tickets created in the week."""
+    return _ids(select(Ticket.id).where(scope.during(Ticket.created_at)))
+
+
+def declined(scope: Scope) -> Select:
+    """Tickets whose (latest) decline took effect in the week (`declined_at`)."""
+    return _ids(select(Ticket.id).where(scope.during(Ticket.declined_at)))
+
+
+def _with_event(scope: Scope, actions: tuple[str, ...] | None) -> Select:
+    stmt = select(TicketEvent.ticket_id).join(Ticket, Ticket.id == TicketEvent.ticket_id)
+    if actions is not None:
+        stmt = stmt.where(TicketEvent.action.in_(actions))
+    return _ids(stmt.where(scope.during(TicketEvent.created_at)).distinct())
+
+
+def resolutions(scope: Scope):
+    """Per ticket with a "resolve" event in the week: its latest such moment (`resolved_at`).
+
+    Durations and the first-contact rule use this moment, so a ticket resolved again in a
+    later week still counts this week's resolution here.
+    """
+    stmt = (
+        select(
+            TicketEvent.ticket_id.label("ticket_id"),
+            func.max(TicketEvent.created_at).label("resolved_at"),
+        )
+        .join(Ticket, Ticket.id == TicketEvent.ticket_id)
+        .where(TicketEvent.action == "resolve", scope.during(TicketEvent.created_at))
+        .group_by(TicketEvent.ticket_id)
+    )
+    return stmt.correlate(None).subquery("resolutions")
+
+
+def resolved(scope: Scope) -> Select:
+    """Distinct tickets with a "resolve" event in the week."""
+    return _ids(select(resolutions(scope).c.ticket_id))
+
+
+def reopened(scope: Scope) -> Select:
+    """Distinct tickets with a "reopen" event in the week."""
+    return _with_event(scope, ("reopen",))
+
+
+def escalated(scope: Scope) -> Select:
+    """Distinct tickets escalated in the week, by hand or by the SLA ladder (levels 1, 2)."""
+    return _with_event(scope, ESCALATION_ACTIONS)
+
+
+def active(scope: Scope) -> Select:
+    """Distinct tickets with any event in the week (the escalation rate's denominator)."""
+    return _with_event(scope, None)
+
+
+def owned(scope: Scope) -> Select:
+    """Tickets first owned in the week (their first-response time counts this week)."""
+    return _ids(select(Ticket.id).where(scope.during(Ticket.owned_at)))
+
+
+def first_contact(scope: Scope) -> Select:
+    """Resolved this week by the person who opened it, owned and resolved on the same local
+    day of the site (the day bounds are precomputed per site, DST-correct)."""
+    res = resolutions(scope)
+
+    def same_day(week: SiteWeek) -> ColumnElement[bool]:
+        return or_(
+            *(
+                and_(Ticket.owned_at >= start, Ticket.owned_at < end,
+                     res.c.resolved_at >= start, res.c.resolved_at < end)
+                for start, end in week.days
+            )
+        )
+
+    stmt = select(Ticket.id).join(res, res.c.ticket_id == Ticket.id)
+    return _ids(stmt.where(Ticket.owner_id == Ticket.opened_by_id, scope.each(same_day)))
+
+
+# --- follow-ups ----------------------------------------------------------------------------
+
+
+def _dissatisfied_attempt() -> ColumnElement[bool]:
+    """The ticket has a follow-up answer saying the customer is not satisfied."""
+    low = or_(FollowUpAttempt.csat <= DISSATISFIED_CSAT, FollowUpAttempt.recovered.is_(False))
+    return (
+        exists()
+        .where(FollowUpAttempt.ticket_id == Ticket.id, FollowUpAttempt.reached.is_(True), low)
+        .correlate(Ticket)
+    )
+
+
+def recovered(scope: Scope) -> Select:
+    """Resolved this week with the fix accepted and no dissatisfied follow-up answer."""
+    return _ids(
+        select(Ticket.id).where(
+            Ticket.id.in_(resolved(scope)),
+            Ticket.customer_response == "accepted",
+            not_(_dissatisfied_attempt()),
+        )
+    )
+
+
+def survey_answers(scope: Scope, *columns) -> Select:
+    """`columns` over the survey answers (reached, with a CSAT) given in the week."""
+    stmt = (
+        select(*columns)
+        .select_from(FollowUpAttempt)
+        .join(FollowUp, FollowUp.id == FollowUpAttempt.follow_up_id)
+        .join(Ticket, Ticket.id == FollowUpAttempt.ticket_id)
+        .where(
+            FollowUp.kind == "survey",
+            FollowUpAttempt.reached.is_(True),
+            FollowUpAttempt.csat.is_not(None),
+            scope.during(FollowUpAttempt.at),
+        )
+    )
+    return stmt.correlate(None)
+
+
+def surveyed(scope: Scope) -> Select:
+    """Tickets with a survey answer counted in the week's CSAT."""
+    return _ids(survey_answers(scope, FollowUpAttempt.ticket_id).distinct())
+
+
+SURVEY_COMPLETED = FollowUp.outcome == "completed"
+
+
+def surveys_due(scope: Scope, *columns) -> Select:
+    """`columns` over the survey follow-ups due in the week, except cancelled or superseded
+    ones (a survey still open counts as due and not answered)."""
+    counted = or_(FollowUp.outcome.is_(None), FollowUp.outcome.not_in(SURVEY_NOT_COUNTED))
+    stmt = (
+        select(*columns)
+        .select_from(FollowUp)
+        .join(Ticket, Ticket.id == FollowUp.ticket_id)
+        .where(FollowUp.kind == "survey", scope.during(FollowUp.due_at), counted)
+    )
+    return stmt.correlate(None)
+
+
+def survey_due(scope: Scope) -> Select:
+    return _ids(surveys_due(scope, FollowUp.ticket_id).distinct())
+
+
+def survey_completed(scope: Scope) -> Select:
+    return _ids(surveys_due(scope, FollowUp.ticket_id).where(SURVEY_COMPLETED).distinct())
+
+
+# --- money, causes, gestures ---------------------------------------------------------------
+
+
+def latest_offers(scope: Scope) -> Select:
+    """The latest fix offer (highest id) of each ticket resolved in the week."""
+    stmt = select(func.max(FixOffer.id)).where(FixOffer.ticket_id.in_(resolved(scope)))
+    return _ids(stmt.group_by(FixOffer.ticket_id))
+
+
+def offers(scope: Scope, *columns) -> Select:
+    """`columns` over the latest fix offers of the tickets resolved in the week."""
+    stmt = (
+        select(*columns)
+        .select_from(FixOffer)
+        .join(Ticket, Ticket.id == FixOffer.ticket_id)
+        .where(FixOffer.id.in_(latest_offers(scope)))
+    )
+    return stmt.correlate(None)
+
+
+def compensated(scope: Scope, remedy: str | None = None) -> Select:
+    """Tickets resolved in the week with a fix offer (whose latest is of `remedy`, if given)."""
+    stmt = offers(scope, FixOffer.ticket_id)
+    if remedy is not None:
+        stmt = stmt.where(FixOffer.remedy_type == remedy)
+    return _ids(stmt)
+
+
+def root_cause(scope: Scope, cause: str) -> Select:
+    return _ids(select(Ticket.id).where(Ticket.id.in_(resolved(scope)), Ticket.root_cause == cause))
+
+
+def fault(scope: Scope, fault: str) -> Select:
+    return _ids(select(Ticket.id).where(Ticket.id.in_(resolved(scope)), Ticket.fault == fault))
+
+
+def gestures(scope: Scope) -> Select:
+    """Resolved in the week with a beyond-expectation gesture recorded."""
+    given = func.coalesce(Ticket.beyond_expectation, "") != ""
+    return _ids(select(Ticket.id).where(Ticket.id.in_(resolved(scope)), given))
+
+
+# --- prevention and repeat complainants ----------------------------------------------------
+
+
+def _prevention_open_at(week: SiteWeek) -> ColumnElement[bool]:
+    return and_(
+        PreventionAction.created_at < week.end,
+        or_(PreventionAction.done_at.is_(None), PreventionAction.done_at >= week.end),
+    )
+
+
+def prevention_open(scope: Scope) -> ColumnElement[bool]:
+    """A prevention action recorded before the week's end and not done by then."""
+    return scope.each(_prevention_open_at)
+
+
+def prevention_overdue(scope: Scope) -> ColumnElement[bool]:
+    """Open at the week's end and due before the local date the week ends on (so an action
+    due on the week's Sunday and still open at its end is overdue)."""
+    return scope.each(
+        lambda week: and_(_prevention_open_at(week), PreventionAction.due_on < week.end_date)
+    )
+
+
+def prevention_actions(scope: Scope, *columns, overdue: bool = False) -> Select:
+    """`columns` over the prevention actions open (or overdue) at the week's end."""
+    condition = prevention_overdue(scope) if overdue else prevention_open(scope)
+    stmt = (
+        select(*columns)
+        .select_from(PreventionAction)
+        .join(Ticket, Ticket.id == PreventionAction.ticket_id)
+        .where(condition)
+    )
+    return stmt.correlate(None)
+
+
+def prevention_overdue_tickets(scope: Scope) -> Select:
+    return _ids(prevention_actions(scope, PreventionAction.ticket_id, overdue=True).distinct())
+
+
+def _recent(scope: Scope) -> ColumnElement[bool]:
+    """Created in the 90 days (elapsed) before the week's end."""
+    return scope.each(
+        lambda w: and_(Ticket.created_at >= w.end - REPEAT_WINDOW, Ticket.created_at < w.end)
+    )
+
+
+def repeat_customers(scope: Scope) -> Select:
+    """Customers with a ticket created in the week and at least two in the 90 days before
+    the week's end: customer id and that count."""
+    this_week = select(Ticket.customer_id).where(Ticket.id.in_(new(scope))).correlate(None)
+    stmt = (
+        select(Ticket.customer_id, func.count(Ticket.id).label("tickets"))
+        .where(_recent(scope), Ticket.customer_id.in_(this_week))
+        .group_by(Ticket.customer_id)
+        .having(func.count(Ticket.id) >= 2)
+    )
+    return stmt.correlate(None)
+
+
+def repeat(scope: Scope) -> Select:
+    """The repeat complainants' tickets of those 90 days."""
+    customers = select(repeat_customers(scope).subquery().c.customer_id).correlate(None)
+    return _ids(select(Ticket.id).where(_recent(scope), Ticket.customer_id.in_(customers)))

@@ -1,0 +1,41 @@
+"""The last weeks at a glance: new tickets per SERVQUAL dimension, week by week.
+
+One grouped count per week over the indexed creation time, so the cost follows the
+number of weeks shown, not the archive.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from extensions import db
+from reports.scope import build_scope
+from reports.weeks import last_weeks, parse_week
+from sites.models import Site
+from tickets.models import Ticket
+from tickets.workflow import DIMENSIONS
+
+TREND_WEEKS = 8
+
+
+def _sites(site: Site | None) -> list[Site]:
+    return [site] if site is not None else list(db.session.scalars(select(Site)))
+
+
+def new_by_dimension(week: str, site: Site | None, now: datetime,
+                     weeks: int = TREND_WEEKS) -> dict:
+    """{"weeks": [oldest … `week`], "series": {dimension: [count per week]}}."""
+    sites = _sites(site)
+    shown = last_weeks(parse_week(week), weeks)
+    series = {dimension: [] for dimension in DIMENSIONS}
+    for each in shown:
+        scope = build_scope(each, sites, now)
+        stmt = (
+            select(Ticket.dimension, func.count(Ticket.id))
+            .where(scope.during(Ticket.created_at))
+            .group_by(Ticket.dimension)
+        )
+        counts = dict(db.session.execute(stmt).all())
+        for dimension in DIMENSIONS:
+            series[dimension].append(counts.get(dimension, 0))
+    return {"weeks": [str(each) for each in shown], "series": series}
