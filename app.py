@@ -81,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from admin import categories, sites, users
     from api import base as api_base
     from api import notifications as api_notifications  # noqa: F401 - registers the API routes
+    from api import reports as api_reports  # noqa: F401 - registers the API routes
     from api import tickets as api_tickets  # noqa: F401 - registers the API routes
     from auth import account_views
     from auth import views as auth_views
@@ -125,10 +126,11 @@ def register_commands(app: Flask) -> None:
     from auth import cli as auth_cli
     from core import cli as core_cli
     from demo import cli as demo_cli
+    from reports import cli as report_cli
     from sites import cli as sites_cli
     from sla import cli as sla_cli
 
-    for module in (core_cli, sites_cli, auth_cli, demo_cli, sla_cli):
+    for module in (core_cli, sites_cli, auth_cli, demo_cli, sla_cli, report_cli):
         module.init_app(app)
 
 

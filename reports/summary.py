@@ -6,7 +6,7 @@ Counts change by their difference; percentages by percentage points; an unknown 
 """
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 
@@ -49,9 +49,13 @@ def lookup(figures: dict | None, path: tuple[str, ...]):
 
 
 def _number(value) -> Decimal | None:
+    """The value as a Decimal; None when unknown (None, missing in a template, not a number)."""
     if value is None or isinstance(value, bool):
         return None
-    return Decimal(str(value))
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
 
 
 def show(value, kind: str, currency: str | None = None) -> str:

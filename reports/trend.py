@@ -1,7 +1,7 @@
 """The last weeks at a glance: new tickets per SERVQUAL dimension, week by week.
 
-One grouped count per week over the indexed creation time, so the cost follows the
-number of weeks shown, not the archive.
+One grouped count per week of the report's own "new" set (indexed creation time), so the
+cost follows the number of weeks shown, not the archive.
 """
 
 from datetime import datetime
@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from extensions import db
+from reports import sets
 from reports.scope import build_scope
 from reports.weeks import last_weeks, parse_week
 from sites.models import Site
@@ -32,7 +33,7 @@ def new_by_dimension(week: str, site: Site | None, now: datetime,
         scope = build_scope(each, sites, now)
         stmt = (
             select(Ticket.dimension, func.count(Ticket.id))
-            .where(scope.during(Ticket.created_at))
+            .where(Ticket.id.in_(sets.new(scope)))
             .group_by(Ticket.dimension)
         )
         counts = dict(db.session.execute(stmt).all())

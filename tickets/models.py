@@ -49,6 +49,9 @@ class Ticket(db.Model):
         Index("ix_tickets_site_first_response_due", "site_id", "first_response_due"),
         Index("ix_tickets_site_fix_offered_due", "site_id", "fix_offered_due"),
         Index("ix_tickets_site_resolution_due", "site_id", "resolution_due"),
+        Index("ix_tickets_site_owned", "site_id", "owned_at"),
+        Index("ix_tickets_site_declined", "site_id", "declined_at"),
+        Index("ix_tickets_site_next_contact", "site_id", "next_contact_by"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -170,6 +173,7 @@ class PreventionAction(db.Model):
     """What changes so it does not happen again; tracked until done."""
 
     __tablename__ = "prevention_actions"
+    __table_args__ = (Index("ix_prevention_actions_created", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)

@@ -1,0 +1,91 @@
+"""The Monday run: last week's report stored at 08:00 site time, once, and announced to
+managers in the app and by HTML mail."""
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from extensions import db
+from notifications import mail
+from notifications.models import Notification
+from notifications.services import send_due_mail
+from reports.models import ReportSnapshot
+from reports.schedule import due_reports, reported_week, run_weekly_reports
+
+
+@pytest.mark.parametrize(
+    "zone,now,week",
+    [
+        ("Asia/Shanghai", datetime(2026, 11, 22, 23, 59, tzinfo=UTC), "2026-W46"),  # Mon 07:59
+        ("Asia/Shanghai", datetime(2026, 11, 23, 0, 0, tzinfo=UTC), "2026-W47"),  # Mon 08:00
+        ("America/Los_Angeles", datetime(2026, 11, 23, 15, 59, tzinfo=UTC), "2026-W46"),
+        ("America/Los_Angeles", datetime(2026, 11, 23, 16, 0, tzinfo=UTC), "2026-W47"),
+        # Monday 2 November, the day after the clocks went back: 08:00 PST is 16:00 UTC.
+        ("America/Los_Angeles", datetime(2026, 11, 2, 15, 59, tzinfo=UTC), "2026-W43"),
+        ("America/Los_Angeles", datetime(2026, 11, 2, 16, 0, tzinfo=UTC), "2026-W44"),
+        ("Pacific/Auckland", datetime(2026, 11, 22, 19, 0, tzinfo=UTC), "2026-W47"),  # Mon 08:00
+    ],
+)
+def test_the_trigger_is_monday_0800_in_the_sites_zone(app, make_site, zone, now, week):
+    site = make_site(timezone=zone)
+    assert str(reported_week(now, site)) == week
+
+
+@pytest.fixture
+def two_sites(app, make_site, make_user):
+    shanghai = make_site(name="East Hotel", timezone="Asia/Shanghai")
+    london = make_site(name="West Hotel", timezone="Europe/London")
+    people = {
+        "east": make_user("manager", site=shanghai, email="east@example.com"),
+        "west": make_user("manager", site=london, email="west@example.com"),
+    }
+    return shanghai, london, people
+
+
+def _stored() -> set[tuple[str, str]]:
+    rows = db.session.scalars(select(ReportSnapshot)).all()
+    return {(row.week, row.scope) for row in rows}
+
+
+def test_each_site_at_its_own_monday_and_all_sites_when_all_are_due(app, two_sites):
+    shanghai, london, _people = two_sites
+    monday_east = datetime(2026, 11, 23, 0, 30, tzinfo=UTC)  # 08:30 Shanghai, 00:30 London
+    assert [(d.week, d.site) for d in due_reports(monday_east)] == [
+        ("2026-W47", shanghai), ("2026-W46", london), ("2026-W46", None)]
+    run_weekly_reports(monday_east)
+    assert ("2026-W47", f"site:{shanghai.id}") in _stored()
+    monday_west = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)  # 08:30 London
+    run_weekly_reports(monday_west)
+    assert {("2026-W47", f"site:{london.id}"), ("2026-W47", "all")} <= _stored()
+    assert due_reports(monday_west) == []
+    count = len(_stored())
+    assert run_weekly_reports(monday_west) == []
+    assert len(_stored()) == count
+
+
+def test_managers_hear_about_their_site_and_all_sites_by_html_mail(app, two_sites,
+                                                                   monkeypatch):
+    _east, _west, people = two_sites
+    sent = []
+    app.config["SMTP_URL"] = "smtp://mail.example:25"
+    monkeypatch.setattr(mail, "send_mail", lambda config, to, subject, body, html=None:
+                        sent.append((to, subject, body, html)))
+    monday = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
+    run_weekly_reports(datetime(2026, 11, 23, 0, 30, tzinfo=UTC))
+    run_weekly_reports(monday)
+    send_due_mail(datetime(2026, 11, 23, 12, 0, tzinfo=UTC))
+    notes = db.session.scalars(select(Notification).where(
+        Notification.kind == "weekly_report")).all()
+    by_person = {}
+    for note in notes:
+        by_person.setdefault(note.recipient_id, []).append(note.message)
+    east = by_person[people["east"].id]
+    assert any("2026-W47 for East Hotel" in m for m in east)
+    assert any("2026-W47 for all sites" in m for m in east)
+    assert not any("West Hotel" in m for m in east)
+    assert all(note.link.startswith("/reports/weekly?week=") for note in notes)
+    to_east = [s for s in sent if s[0] == "east@example.com"]
+    assert to_east and all(html and "<table" in html for _to, _s, _b, html in to_east)
+    assert any("/reports/weekly?week=2026-W47" in body for _to, _s, body, _h in to_east)
+    assert any("Resolved on time" in html for _to, _s, _b, html in to_east)
