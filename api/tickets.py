@@ -41,6 +41,7 @@ ACTION_ROUTES = {
     "close": "close",
     "reclassify": "reclassify",
     "follow-ups": "follow_up",
+    "prevention-done": "complete_prevention",
 }
 VERSION_OPTIONAL = {"accept_transfer", "follow_up"}
 

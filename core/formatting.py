@@ -1,6 +1,6 @@
 """Template filters: times shown in the site's zone, money with its currency."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -24,6 +24,13 @@ def local_time(moment: datetime | None, site=None, fmt: str = "yyyy-MM-dd HH:mm"
     return f"{format_datetime(local.replace(tzinfo=None), fmt)} {local.tzname()}"
 
 
+def today(site=None) -> date:
+    """Today's date in the site's zone (else the viewer's, else UTC)."""
+    from core.clock import utcnow
+
+    return utcnow().astimezone(site_zone(site)).date()
+
+
 def money(amount: Decimal | None, currency: str) -> str:
     if amount is None:
         return "—"
@@ -34,3 +41,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(money, "money")
     app.add_template_global(get_locale, "get_locale")
+    app.add_template_global(today, "today")

@@ -14,11 +14,13 @@ T = TypeVar("T")
 
 
 def apply_errors(form: FlaskForm, failed: ValidationFailed, aliases: dict | None = None) -> None:
-    """Attach each service error to its form field; unknown names become form-level errors."""
+    """Attach each service error to its form field; unknown or hidden fields' errors become
+    form-level errors (shown above the form)."""
     aliases = aliases or {}
     for name, reason in failed.fields.items():
         field = getattr(form, aliases.get(name, name), None)
-        if field is not None and hasattr(field, "errors"):
+        visible = getattr(field, "type", "HiddenField") != "HiddenField"
+        if field is not None and hasattr(field, "errors") and visible:
             if not field.errors:
                 field.errors = [_(reason)]
         else:

@@ -126,6 +126,17 @@ class Play:
             data["beyond_expectation"] = self.rng.choice(GESTURES)
         self.act("resolve", self.owner, self.minutes(60, 600), **data)
 
+    def finish_prevention(self) -> None:
+        """The supervisor marks the prevention action done 3 to 20 days later (if by now)."""
+        open_ones = [p for p in self.ticket.prevention_actions if p.done_at is None]
+        at = self.at + timedelta(minutes=self.minutes(3 * 1440, 20 * 1440))
+        if not open_ones or at >= self.demo.now - timedelta(hours=1):
+            return
+        self.at = at
+        perform(self.ticket, "complete_prevention", self.demo.cast["super"],
+                {"prevention_id": open_ones[0].id, "note": "Checked on the floor: in place."},
+                version=None, now=at)
+
     def decline(self) -> None:
         """Decline; front-desk owners ask `super` to sign it off."""
         data = {"reason": self.story.reason, "alternative_offered": self.story.alternative}
@@ -292,6 +303,8 @@ def stay_resolved(play: Play) -> None:
 def closed(play: Play) -> None:
     fix_and_resolve(play)
     follow_up_loop(play)
+    if play.rng.random() < 0.75:
+        play.finish_prevention()
 
 
 def closed_after_reopen(play: Play) -> None:

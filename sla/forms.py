@@ -15,9 +15,9 @@ def _policy_form_class() -> type[FlaskForm]:
         for c in CLOCKS
     }
     fields.update({f"tier-{t}": StringField(render_kw={"inputmode": "decimal"}) for t in TIERS})
-    fields["warning_percent"] = StringField(_l("At risk after (% of the target)"))
+    fields["warning_percent"] = StringField(_l("At risk after (percentage of the target)"))
     fields["level2_delay_percent"] = StringField(
-        _l("Managers told after a further (% of the target)")
+        _l("Managers told after a further (percentage of the target)")
     )
     fields["submit"] = SubmitField(_l("Save policy"))
     return type("PolicyForm", (FlaskForm,), fields)

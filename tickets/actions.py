@@ -313,6 +313,17 @@ def _follow_ups_ended(ticket: Ticket, now: datetime) -> None:
     loop.end_open_follow_ups(ticket, now, "cancelled")
 
 
+def _complete_prevention(ticket: Ticket, actor: User, data: dict, now: datetime):
+    """Mark one of the ticket's prevention actions done (once)."""
+    action = next((p for p in ticket.prevention_actions if p.id == data["prevention_id"]), None)
+    if action is None:
+        raise ValidationFailed({"prevention_id": "This ticket has no such prevention action."})
+    if action.done_at is not None:
+        raise ActionRefused("That prevention action is already done.")
+    action.done_at = now
+    return data.get("note", ""), {"prevention": [None, f"done: {action.action}"]}
+
+
 def _follow_up(ticket: Ticket, actor: User | None, data: dict, now: datetime):
     return loop.apply_attempt(ticket, actor, data, now)
 
@@ -349,4 +360,5 @@ APPLIERS: dict[workflow.Action, Applier] = {
     workflow.Action.CLOSE: _close,
     workflow.Action.RECLASSIFY: _reclassify,
     workflow.Action.FOLLOW_UP: _follow_up,
+    workflow.Action.COMPLETE_PREVENTION: _complete_prevention,
 }

@@ -186,6 +186,11 @@ class CloseForm(ActionForm):
     submit = SubmitField(_l("Close"))
 
 
+class CompletePreventionForm(ActionForm):
+    prevention_id = HiddenField(validators=[DataRequired()])
+    submit = SubmitField(_l("Mark done"))
+
+
 YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
 NOT_ASKED = [("", _l("Not asked"))]
 SCORES = [(str(n), str(n)) for n in range(1, 6)]
@@ -228,6 +233,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "close": CloseForm,
     "reclassify": ReclassifyForm,
     "follow_up": FollowUpForm,
+    "complete_prevention": CompletePreventionForm,
 }
 
 

@@ -111,6 +111,7 @@ ACTION_LABELS = {
     "close": _l("Closed"),
     "reclassify": _l("Reclassified"),
     "follow_up": _l("Follow-up recorded"),
+    "complete_prevention": _l("Prevention action done"),
     "sla_at_risk": _l("Deadline close: owner warned"),
     "sla_level_1": _l("Deadline missed: escalated to supervisors"),
     "sla_level_2": _l("Deadline still missed: escalated to managers"),
@@ -133,6 +134,7 @@ ACTION_BUTTONS = {
     "close": _l("Close"),
     "reclassify": _l("Reclassify"),
     "follow_up": _l("Record a follow-up"),
+    "complete_prevention": _l("Mark a prevention action done"),
 }
 
 
@@ -172,6 +174,7 @@ FIELD_LABELS = {
     "check_in": _l("Check-in"),
     "survey": _l("Survey"),
     "by": _l("Recorded by"),
+    "prevention": _l("Prevention action"),
 }
 FOLLOW_UP_KIND_LABELS = {"check_in": _l("Check-in (+2 days)"), "survey": _l("Survey (+7 days)")}
 FOLLOW_UP_OUTCOME_LABELS = {

@@ -76,6 +76,11 @@ NEXT_STEP_ORDER = (
 )
 
 
+def allowed_steps(ticket: Ticket, user: User) -> set[str]:
+    """Every action the user may take now, including those shown inline (not as forms)."""
+    return {str(action) for action in available_actions(ticket, user)}
+
+
 def action_forms(ticket: Ticket, user: User) -> dict[str, ActionForm]:
     """One unbound form per action the user may take now, the forward step first."""
     allowed = {str(action) for action in available_actions(ticket, user)}

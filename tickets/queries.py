@@ -8,10 +8,11 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload
 
 from auth.models import User
-from auth.permissions import visible_site_ids
+from auth.permissions import has_permission, visible_site_ids
 from customers.models import Customer
 from customers.services import phone_digits
-from tickets.models import Ticket, parse_ref
+from tickets.limits import empowerment_limit
+from tickets.models import FixOffer, Ticket, parse_ref
 from tickets.workflow import OPEN_STATES, Status
 
 OPEN = [str(s) for s in OPEN_STATES]
@@ -56,9 +57,37 @@ def unowned(user: User) -> Select:
     return stmt.order_by(Ticket.created_at.asc())
 
 
+def _current_offer_amount():
+    """The compensation of the ticket's latest fix offer (correlated, one value per row)."""
+    latest = select(FixOffer.compensation).where(FixOffer.ticket_id == Ticket.id)
+    return latest.order_by(FixOffer.id.desc()).limit(1).scalar_subquery()
+
+
+def _decidable_by(user: User):
+    """What a non-manager may decide: a fix over the owner's limit but within the user's own
+    empowerment limit, on a ticket they do not own; a decline whose sign-off was asked of
+    them. Non-managers see one site (their own), so their limit is that site's."""
+    not_mine = or_(Ticket.owner_id.is_(None), Ticket.owner_id != user.id)
+    fix = (Ticket.pending_approval_kind == "fix") & not_mine
+    limit = empowerment_limit(user.role, user.site)
+    if limit is not None:
+        fix = fix & (_current_offer_amount() <= limit)
+    decline = (Ticket.pending_approval_kind == "decline") & (
+        Ticket.signoff_requested_from_id == user.id
+    )
+    return or_(fix, decline)
+
+
 def awaiting_approval(user: User) -> Select:
+    """Tickets awaiting this user's decision, oldest change first (one SQL query).
+
+    Managers see every ticket awaiting approval in their scope; others only what they can
+    decide (see `_decidable_by`).
+    """
     stmt = base_query(user).where(Ticket.status == str(Status.AWAITING_APPROVAL))
-    return stmt.order_by(Ticket.updated_at.asc())
+    if not has_permission(user, "view_all_sites"):
+        stmt = stmt.where(_decidable_by(user))
+    return stmt.order_by(Ticket.updated_at.asc(), Ticket.id.asc())
 
 
 def _local_day_start(day: date, zone: ZoneInfo) -> datetime:

@@ -18,6 +18,7 @@ from tickets.forms import ACTION_FORMS, NewTicketForm
 from tickets.intake import open_ticket
 from tickets.page import (
     action_forms,
+    allowed_steps,
     bound_action_form,
     new_ticket_input,
     prepare_new_ticket_form,
@@ -48,7 +49,8 @@ def new():
 def detail(ref: str):
     ticket = load_ticket(ref, current_user, with_history=True)
     return render_template(
-        "tickets/detail.html", ticket=ticket, forms=action_forms(ticket, current_user)
+        "tickets/detail.html", ticket=ticket, forms=action_forms(ticket, current_user),
+        allowed=allowed_steps(ticket, current_user),
     )
 
 
@@ -97,5 +99,6 @@ def _rerender(ref: str, action: str, form, status: int, refresh_version: bool = 
     forms[action] = form
     if refresh_version:
         form.version.data = str(ticket.version)
-    page = render_template("tickets/detail.html", ticket=ticket, forms=forms, open_action=action)
+    page = render_template("tickets/detail.html", ticket=ticket, forms=forms, open_action=action,
+                           allowed=allowed_steps(ticket, current_user))
     return page, status

@@ -45,6 +45,7 @@ class Action(StrEnum):
     CLOSE = "close"
     RECLASSIFY = "reclassify"
     FOLLOW_UP = "follow_up"
+    COMPLETE_PREVENTION = "complete_prevention"
 
 
 class Who(StrEnum):
@@ -100,6 +101,8 @@ TRANSITIONS: dict[tuple[Status, Action], Who] = {
     (Status.RESOLVED, Action.CLOSE): Who.LEAD,
     (Status.DECLINED, Action.CLOSE): Who.OWNER_OR_LEAD,
     (Status.RESOLVED, Action.FOLLOW_UP): Who.ANYONE,
+    **{(state, Action.COMPLETE_PREVENTION): Who.OWNER_OR_LEAD for state in Status
+       if state is not Status.NEW},
     (Status.NEW, Action.RECLASSIFY): Who.ANYONE,
     **{(state, Action.RECLASSIFY): Who.OWNER_OR_LEAD for state in _WORKING},
 }
@@ -201,6 +204,7 @@ def _verb(action: Action) -> str:
         Action.CLOSE: "closed",
         Action.RECLASSIFY: "reclassified",
         Action.FOLLOW_UP: "followed up",
+        Action.COMPLETE_PREVENTION: "given a completed prevention action",
     }[Action(action)]
 
 
@@ -481,6 +485,17 @@ def _follow_up(c: _Cleaner) -> None:
             c.errors["recovered"] = "Say whether the customer feels it was put right."
 
 
+def _complete_prevention(c: _Cleaner) -> None:
+    value = c.raw("prevention_id")
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        c.cleaned["prevention_id"] = value
+    else:
+        c.errors["prevention_id"] = "Choose the prevention action that is done."
+    c.text("note", required=False)
+
+
 _RULES = {
     Action.OWN: _own,
     Action.LOG_CONTACT: _log_contact,
@@ -497,6 +512,7 @@ _RULES = {
     Action.CLOSE: _optional_note,
     Action.RECLASSIFY: _reclassify,
     Action.FOLLOW_UP: _follow_up,
+    Action.COMPLETE_PREVENTION: _complete_prevention,
 }
 
 
