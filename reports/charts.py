@@ -60,7 +60,8 @@ def _frame(body: str, *, height: float, title: str, desc: str, chart_id: str) ->
 
 def bar_chart(bars: list[Bar], *, title: str, desc: str, chart_id: str,
               maximum: float | None = None) -> Markup:
-    """Horizontal bars, one row each, scaled to `maximum` (default: the largest value)."""
+    """Horizontal bars, one row each, scaled to `maximum` (default: the largest value).
+    The whole row (label, bar, value) is the link, so an empty bar can still be opened."""
     top = maximum if maximum is not None else max((b.value for b in bars), default=0)
     scale = (WIDTH - LABEL_WIDTH - VALUE_WIDTH) / top if top > 0 else 0
     rows = []
@@ -73,14 +74,15 @@ def bar_chart(bars: list[Bar], *, title: str, desc: str, chart_id: str,
             f'width="{_fmt(length)}" height="{BAR_HEIGHT}"><title>{escape(bar.label)}: '
             f"{escape(bar.text or _fmt(bar.value))}</title></rect>"
         )
-        rows.append(
+        row = (
             f'<text class="chart-label" x="{LABEL_WIDTH - 8}" y="{_fmt(middle)}" '
             f'text-anchor="end" dominant-baseline="middle">{escape(bar.label)}</text>'
-            + _link(rect, bar.href, f"{bar.label}: {bar.text or _fmt(bar.value)}")
+            + rect
             + f'<text class="chart-value" x="{_fmt(LABEL_WIDTH + length + 6)}" '
             f'y="{_fmt(middle)}" dominant-baseline="middle">'
             f"{escape(bar.text or _fmt(bar.value))}</text>"
         )
+        rows.append(_link(row, bar.href, f"{bar.label}: {bar.text or _fmt(bar.value)}"))
     height = max(len(bars), 1) * (BAR_HEIGHT + BAR_GAP)
     return _frame("".join(rows), height=height, title=title, desc=desc, chart_id=chart_id)
 
