@@ -84,6 +84,30 @@ def _existing_customer(site_id: int, fields: dict) -> Customer | None:
     return db.session.scalar(stmt)
 
 
+API_FIELD_NAMES = {
+    "category_id": "category",
+    "customer_id": "customer",
+    "customer_name": "customer.name",
+    "customer_phone": "customer.phone",
+    "customer_email": "customer.email",
+    "customer_tier": "customer.tier",
+    "ownership.acknowledgement": "acknowledgement",
+}
+
+
+def _as_api_fields(failed: ValidationFailed) -> ValidationFailed:
+    """The domain's field names renamed to the names of the JSON body."""
+    return ValidationFailed({API_FIELD_NAMES.get(k, k): v for k, v in failed.fields.items()})
+
+
+def _flag(body: dict, name: str) -> bool:
+    """A JSON boolean (absent: false); anything else is a malformed request."""
+    value = body.get(name, False)
+    if not isinstance(value, bool):
+        raise BadRequest(f"'{name}' must be true or false.", {name: "must be true or false"})
+    return value
+
+
 def _site_for(body: dict):
     user = g.api_user
     name = _text(body, "site")
@@ -114,7 +138,7 @@ def _new_ticket(body: dict) -> NewTicket:
         description=_text(body, "description"),
         desired_outcome=_text(body, "desired_outcome"),
         booking_ref=_text(body, "booking_ref"),
-        is_safety=bool(body.get("is_safety", False)),
+        is_safety=_flag(body, "is_safety"),
         customer_id=existing.id if existing else None,
         customer=None if existing else CustomerInput(
             name=_text(customer, "name"),
@@ -122,7 +146,7 @@ def _new_ticket(body: dict) -> NewTicket:
             email=_text(customer, "email"),
             tier=_text(customer, "tier") or "standard",
         ),
-        own_now=bool(body.get("own", False)),
+        own_now=_flag(body, "own"),
         ownership={
             "acknowledgement": _text(body, "acknowledgement"),
             "next_contact_by": data["next_contact_by"],
@@ -133,7 +157,10 @@ def _new_ticket(body: dict) -> NewTicket:
 @bp.post("/tickets")
 @api_permission("work_tickets")
 def create_ticket():
-    ticket = open_ticket(g.api_user, _new_ticket(json_body()), utcnow())
+    try:
+        ticket = open_ticket(g.api_user, _new_ticket(json_body()), utcnow())
+    except ValidationFailed as failed:
+        raise _as_api_fields(failed) from None
     db.session.commit()
     response = jsonify(ticket_detail(ticket))
     response.status_code = 201
@@ -225,6 +252,11 @@ def ticket_action(ref: str, verb: str):
     data = _datetimes(_flatten({k: v for k, v in body.items() if k != "version"}))
     if action == "reclassify":
         data["category_id"] = _category_id(_text(body, "category"))
-    take_step(ticket, action, g.api_user, data, version=version, now=utcnow())
+    if action == "resolve":
+        data.setdefault("fault", "unknown")
+    try:
+        take_step(ticket, action, g.api_user, data, version=version, now=utcnow())
+    except ValidationFailed as failed:
+        raise _as_api_fields(failed) from None
     db.session.commit()
     return jsonify(ticket_detail(load_ticket(ref, g.api_user, with_history=True)))

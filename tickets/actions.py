@@ -15,7 +15,7 @@ from auth.models import User
 from core.validation import ValidationFailed
 from extensions import db
 from followups import loop
-from tickets import workflow
+from tickets import alerts, workflow
 from tickets.audit import diff, record_event, snapshot
 from tickets.deadlines import refresh_deadlines, restart_clock
 from tickets.errors import ActionRefused, TicketConflict
@@ -112,6 +112,7 @@ def perform(
     except StaleDataError:
         db.session.rollback()
         raise TicketConflict(db.session.get(Ticket, ticket.id)) from None
+    alerts.after_step(ticket, str(action), actor, now)
     return ticket
 
 

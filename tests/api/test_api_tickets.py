@@ -107,6 +107,19 @@ def test_create_own_offer_resolve_through_the_api(client, make_user, bearer):
     assert fetched["version"] == 5 and fetched["root_cause"] == "third_party"
 
 
+def test_resolve_without_fault_records_unknown_as_the_contract_allows(client, make_user,
+                                                                      bearer):
+    headers = bearer(make_user())
+    ticket = _create(client, headers, own=True, acknowledgement="At the desk",
+                     next_contact_by=_later(1))
+    ticket = _ok(_act(client, headers, ticket, "offer-fix", action="Courier the bag tonight",
+                      remedy_type="other", compensation="0", committed_by=_later(5)))
+    ticket = _ok(_act(client, headers, ticket, "resolve", outcome="Bag delivered at 18:10",
+                      customer_response="accepted", root_cause="third_party",
+                      root_cause_note="Airline mislabelled it"))
+    assert (ticket["status"], ticket["fault"]) == ("resolved", "unknown")
+
+
 def test_create_and_own_in_one_call(client, make_user, bearer):
     headers = bearer(make_user())
     ticket = _create(client, headers, own=True, acknowledgement="At the desk",
@@ -124,8 +137,17 @@ def test_bad_input_is_422_with_every_field_and_nothing_written(client, make_user
     )
     assert response.status_code == 422
     fields = response.get_json()["error"]["fields"]
-    assert {"channel", "severity", "category_id"} <= set(fields)
-    assert any(name.startswith("customer") for name in fields)
+    assert {"channel", "severity", "category"} <= set(fields)
+    assert "customer.phone" in fields, "named as in the body, not as in the form"
+    assert db.session.scalar(select(func.count(Ticket.id))) == 0
+
+
+@pytest.mark.parametrize("name", ["is_safety", "own"])
+def test_flags_must_be_json_booleans(client, make_user, bearer, name):
+    response = client.post("/api/v1/tickets", json={**NEW_TICKET, name: "false"},
+                           headers=bearer(make_user()))
+    assert response.status_code == 400
+    assert name in response.get_json()["error"]["fields"]
     assert db.session.scalar(select(func.count(Ticket.id))) == 0
 
 
