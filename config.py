@@ -12,11 +12,20 @@ BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("RECOVERY_DESK_INSTANCE", BASE_DIR / "instance"))
 
 
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
 def _bool_env(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None or value == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    return value.strip().lower() in TRUE_WORDS
+
+
+def _optional_bool_env(name: str) -> bool | None:
+    """True/False when the variable is set (1/true/yes/on is true), None when unset or empty."""
+    value = os.environ.get(name, "").strip()
+    return value.lower() in TRUE_WORDS if value else None
 
 
 def _secret_key() -> str:
@@ -52,11 +61,13 @@ class Config:
         self.SECRET_KEY = _secret_key()
         self.SQLALCHEMY_DATABASE_URI = _database_url()
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-        self.SCHEDULER_ENABLED = _bool_env("SCHEDULER_ENABLED", False)
+        # None (unset): `sla.scheduler.should_run_in_process` decides (on for `flask run`).
+        self.SCHEDULER_ENABLED = _optional_bool_env("SCHEDULER_ENABLED")
         self.SMTP_URL = os.environ.get("SMTP_URL", "")
         self.MAIL_FROM = os.environ.get("MAIL_FROM", "recovery-desk@localhost")
         self.SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
         self.SESSION_COOKIE_SECURE = _bool_env("SESSION_COOKIE_SECURE", False)
+        self.UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
 
     SESSION_COOKIE_HTTPONLY = True
@@ -75,6 +86,7 @@ class Config:
     LOGIN_MAX_FAILURES_PER_ADDRESS = 20
     LOGIN_THROTTLE_WINDOW_SECONDS = 15 * 60
     PAGE_SIZE = 25
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024  # a 10 MB photo and the form around it
 
     def as_dict(self) -> dict:
         names = [n for n in dir(self) if n.isupper()]

@@ -6,7 +6,7 @@ from decimal import Decimal
 from followups.models import FollowUp, FollowUpAttempt
 from sla.display import ticket_clocks
 from tickets.deadlines import CLOCK_NAMES
-from tickets.models import FixOffer, Ticket, TicketEvent
+from tickets.models import Attachment, FixOffer, Ticket, TicketEvent
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -117,6 +117,18 @@ def follow_up_json(follow_up: FollowUp) -> dict:
     }
 
 
+def attachment_json(ticket: Ticket, attachment: Attachment) -> dict:
+    return {
+        "id": attachment.id,
+        "file_name": attachment.file_name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "uploaded_by": attachment.uploaded_by.username if attachment.uploaded_by else None,
+        "uploaded_at": iso(attachment.uploaded_at),
+        "url": f"/tickets/{ticket.ref}/attachments/{attachment.id}",
+    }
+
+
 def ticket_detail(ticket: Ticket) -> dict:
     body = ticket_summary(ticket)
     body.update(
@@ -133,6 +145,7 @@ def ticket_detail(ticket: Ticket) -> dict:
             "fix_offers": [fix_offer_json(offer) for offer in ticket.fix_offers],
             "events": [event_json(event) for event in ticket.events],
             "follow_ups": [follow_up_json(follow_up) for follow_up in ticket.follow_ups],
+            "attachments": [attachment_json(ticket, a) for a in ticket.attachments],
         }
     )
     return body

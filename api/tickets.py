@@ -240,6 +240,28 @@ def _flatten(body: dict) -> dict:
     return body
 
 
+@bp.post("/tickets/<ref>/attachments")
+@api_permission("work_tickets")
+def add_attachment(ref: str):
+    """Multipart upload: `file` (a photo or PDF), optional `note` and `version`."""
+    ticket = load_ticket(ref, g.api_user)
+    upload = request.files.get("file")
+    data = {
+        "content": upload.read() if upload is not None else b"",
+        "file_name": upload.filename if upload is not None else "",
+        "note": request.form.get("note", ""),
+    }
+    version = request.form.get("version", type=int)
+    try:
+        take_step(ticket, "add_attachment", g.api_user, data, version=version, now=utcnow())
+    except ValidationFailed as failed:
+        raise _as_api_fields(failed) from None
+    db.session.commit()
+    response = jsonify(ticket_detail(load_ticket(ref, g.api_user, with_history=True)))
+    response.status_code = 201
+    return response
+
+
 @bp.post("/tickets/<ref>/<verb>")
 @api_permission("work_tickets")
 def ticket_action(ref: str, verb: str):

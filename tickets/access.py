@@ -8,7 +8,7 @@ from auth.models import User
 from auth.permissions import has_permission, in_site_scope
 from extensions import db
 from followups.models import FollowUp
-from tickets.models import FixOffer, Ticket, TicketEvent, parse_ref
+from tickets.models import Attachment, FixOffer, Ticket, TicketEvent, parse_ref
 
 
 def load_ticket(ref: str, user: User, *, with_history: bool = False) -> Ticket:
@@ -28,6 +28,7 @@ def load_ticket(ref: str, user: User, *, with_history: bool = False) -> Ticket:
             selectinload(Ticket.fix_offers).joinedload(FixOffer.offered_by),
             selectinload(Ticket.prevention_actions),
             selectinload(Ticket.follow_ups).selectinload(FollowUp.attempts),
+            selectinload(Ticket.attachments).joinedload(Attachment.uploaded_by),
         )
     ticket = db.session.scalar(stmt)
     if ticket is None or not in_site_scope(user, ticket.site_id):

@@ -16,6 +16,7 @@ from core.validation import ValidationFailed
 from extensions import db
 from followups import loop
 from tickets import alerts, workflow
+from tickets.attachments import new_attachment
 from tickets.audit import diff, record_event, snapshot
 from tickets.deadlines import refresh_deadlines, restart_clock
 from tickets.errors import ActionRefused, TicketConflict
@@ -325,6 +326,14 @@ def _complete_prevention(ticket: Ticket, actor: User, data: dict, now: datetime)
     return data.get("note", ""), {"prevention": [None, f"done: {action.action}"]}
 
 
+def _add_attachment(ticket: Ticket, actor: User, data: dict, now: datetime):
+    attachment = new_attachment(data, actor, now)
+    attachment.ticket = ticket
+    db.session.add(attachment)
+    size = f"{attachment.file_name} ({attachment.content_type}, {attachment.size} bytes)"
+    return data.get("note", ""), {"attachment": [None, size]}
+
+
 def _follow_up(ticket: Ticket, actor: User | None, data: dict, now: datetime):
     return loop.apply_attempt(ticket, actor, data, now)
 
@@ -362,4 +371,5 @@ APPLIERS: dict[workflow.Action, Applier] = {
     workflow.Action.RECLASSIFY: _reclassify,
     workflow.Action.FOLLOW_UP: _follow_up,
     workflow.Action.COMPLETE_PREVENTION: _complete_prevention,
+    workflow.Action.ADD_ATTACHMENT: _add_attachment,
 }

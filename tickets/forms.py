@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -186,6 +187,20 @@ class CloseForm(ActionForm):
     submit = SubmitField(_l("Close"))
 
 
+class AttachmentForm(ActionForm):
+    """A photo or receipt: the bytes go to the domain, which decides whether to accept them."""
+
+    file = FileField(_l("Photo or PDF (up to 10 MB)"))
+    note = StringField(_l("What it shows (optional)"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("Attach"))
+
+    def domain_data(self, zone: ZoneInfo) -> dict:
+        upload = self.file.data
+        content = upload.read() if upload is not None and hasattr(upload, "read") else b""
+        name = getattr(upload, "filename", "") or ""
+        return {"content": content, "file_name": name, "note": self.note.data or ""}
+
+
 class CompletePreventionForm(ActionForm):
     prevention_id = HiddenField(validators=[DataRequired()])
     submit = SubmitField(_l("Mark done"))
@@ -234,6 +249,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "reclassify": ReclassifyForm,
     "follow_up": FollowUpForm,
     "complete_prevention": CompletePreventionForm,
+    "add_attachment": AttachmentForm,
 }
 
 

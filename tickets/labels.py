@@ -112,6 +112,7 @@ ACTION_LABELS = {
     "reclassify": _l("Reclassified"),
     "follow_up": _l("Follow-up recorded"),
     "complete_prevention": _l("Prevention action done"),
+    "add_attachment": _l("Attachment added"),
     "sla_at_risk": _l("Deadline close: owner warned"),
     "sla_level_1": _l("Deadline missed: escalated to supervisors"),
     "sla_level_2": _l("Deadline still missed: escalated to managers"),
@@ -135,6 +136,7 @@ ACTION_BUTTONS = {
     "reclassify": _l("Reclassify"),
     "follow_up": _l("Record a follow-up"),
     "complete_prevention": _l("Mark a prevention action done"),
+    "add_attachment": _l("Attach a photo or receipt"),
 }
 
 
@@ -175,6 +177,7 @@ FIELD_LABELS = {
     "survey": _l("Survey"),
     "by": _l("Recorded by"),
     "prevention": _l("Prevention action"),
+    "attachment": _l("Attachment"),
 }
 FOLLOW_UP_KIND_LABELS = {"check_in": _l("Check-in (+2 days)"), "survey": _l("Survey (+7 days)")}
 FOLLOW_UP_OUTCOME_LABELS = {

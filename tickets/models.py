@@ -124,6 +124,9 @@ class Ticket(db.Model):
     prevention_actions: Mapped[list["PreventionAction"]] = relationship(
         back_populates="ticket", order_by="PreventionAction.id"
     )
+    attachments: Mapped[list["Attachment"]] = relationship(
+        back_populates="ticket", order_by="Attachment.id"
+    )
     # Mapped in followups.models (registered by create_app).
     follow_ups: Mapped[list["FollowUp"]] = relationship(  # noqa: F821
         back_populates="ticket", order_by="FollowUp.id"
@@ -184,6 +187,25 @@ class PreventionAction(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     ticket: Mapped[Ticket] = relationship(back_populates="prevention_actions")
+
+
+class Attachment(db.Model):
+    """A photo or receipt on a ticket. The bytes live in the upload folder under their
+    SHA-256 (`storage_key`); the row says what it is and who added it."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    file_name: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    storage_key: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="attachments")
+    uploaded_by: Mapped[User | None] = relationship()
 
 
 class TicketEvent(db.Model):

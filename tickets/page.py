@@ -92,11 +92,13 @@ def action_forms(ticket: Ticket, user: User) -> dict[str, ActionForm]:
 
 
 def bound_action_form(ticket: Ticket, action: str) -> ActionForm:
-    """The submitted form for `action`, bound to the request."""
+    """The submitted form for `action`, bound to the request (its fields and its files)."""
     from flask import request
     from flask_login import current_user
+    from werkzeug.datastructures import CombinedMultiDict
 
-    return _new_form(action, ticket, current_user, request.form)
+    formdata = CombinedMultiDict((request.files, request.form)) if request.files else request.form
+    return _new_form(action, ticket, current_user, formdata)
 
 
 def category_choices() -> list[SelectChoice]:

@@ -2,7 +2,7 @@
 
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,7 +13,9 @@ from core.validation import ValidationFailed
 from extensions import db
 from tickets import labels
 from tickets.access import load_ticket
+from tickets.attachments import path_of
 from tickets.errors import ActionRefused, TicketConflict
+from tickets.files import is_image
 from tickets.forms import ACTION_FORMS, NewTicketForm
 from tickets.intake import open_ticket
 from tickets.page import (
@@ -86,6 +88,19 @@ def act(ref: str, action: str):
             return redirect(url_for("sla.board", site=ticket.site_id))
         return redirect(url_for("tickets.detail", ref=ticket.ref))
     return _rerender(ref, action, form, status)
+
+
+@bp.route("/<ref>/attachments/<int:attachment_id>")
+@permission_required("work_tickets")
+def attachment(ref: str, attachment_id: int):
+    """An attachment of a ticket the user may see: photos shown, PDFs downloaded."""
+    ticket = load_ticket(ref, current_user)
+    found = next((a for a in ticket.attachments if a.id == attachment_id), None)
+    if found is None or not path_of(found.storage_key).exists():
+        abort(404)
+    return send_file(path_of(found.storage_key), mimetype=found.content_type,
+                     download_name=found.file_name, as_attachment=not is_image(found.content_type),
+                     max_age=0)
 
 
 def _rerender(ref: str, action: str, form, status: int, refresh_version: bool = False):

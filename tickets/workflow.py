@@ -11,6 +11,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from tickets import files
+
 
 class Status(StrEnum):
     NEW = "new"
@@ -46,6 +48,7 @@ class Action(StrEnum):
     RECLASSIFY = "reclassify"
     FOLLOW_UP = "follow_up"
     COMPLETE_PREVENTION = "complete_prevention"
+    ADD_ATTACHMENT = "add_attachment"
 
 
 class Who(StrEnum):
@@ -103,6 +106,7 @@ TRANSITIONS: dict[tuple[Status, Action], Who] = {
     (Status.RESOLVED, Action.FOLLOW_UP): Who.ANYONE,
     **{(state, Action.COMPLETE_PREVENTION): Who.OWNER_OR_LEAD for state in Status
        if state is not Status.NEW},
+    **{(state, Action.ADD_ATTACHMENT): Who.ANYONE for state in Status},
     (Status.NEW, Action.RECLASSIFY): Who.ANYONE,
     **{(state, Action.RECLASSIFY): Who.OWNER_OR_LEAD for state in _WORKING},
 }
@@ -205,6 +209,7 @@ def _verb(action: Action) -> str:
         Action.RECLASSIFY: "reclassified",
         Action.FOLLOW_UP: "followed up",
         Action.COMPLETE_PREVENTION: "given a completed prevention action",
+        Action.ADD_ATTACHMENT: "given an attachment",
     }[Action(action)]
 
 
@@ -496,6 +501,23 @@ def _complete_prevention(c: _Cleaner) -> None:
     c.text("note", required=False)
 
 
+def _add_attachment(c: _Cleaner) -> None:
+    """A photo or PDF: its bytes decide its type; empty and oversized files are refused."""
+    content = c.raw("content")
+    if not isinstance(content, bytes) or not content:
+        c.errors["file"] = "Choose a photo or a PDF to attach."
+        return
+    kind = files.detect_kind(content[:16])
+    if kind is None:
+        c.errors["file"] = "Attach a photo (JPEG, PNG, WebP, HEIC) or a PDF."
+    elif len(content) > files.MAX_BYTES:
+        c.errors["file"] = f"Attach at most {files.size_text(files.MAX_BYTES)}."
+    else:
+        c.cleaned.update(content=content, content_type=kind,
+                         file_name=files.clean_name(c.raw("file_name") or ""))
+    c.text("note", required=False)
+
+
 _RULES = {
     Action.OWN: _own,
     Action.LOG_CONTACT: _log_contact,
@@ -513,6 +535,7 @@ _RULES = {
     Action.RECLASSIFY: _reclassify,
     Action.FOLLOW_UP: _follow_up,
     Action.COMPLETE_PREVENTION: _complete_prevention,
+    Action.ADD_ATTACHMENT: _add_attachment,
 }
 
 

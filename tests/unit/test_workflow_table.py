@@ -61,6 +61,8 @@ EXPECTED = [
     ("resolved", "reopen", OWNER_OR_LEAD, OWNER_OR_LEAD),
     ("resolved", "close", LEAD, LEAD),
     ("resolved", "follow_up", ALL, ALL),
+    *[(state, "add_attachment", ALL, ALL) for state in (
+        "new", "owned", "fix_offered", "awaiting_approval", "resolved", "declined", "closed")],
     *[(state, "complete_prevention", OWNER_OR_LEAD, OWNER_OR_LEAD) for state in (
         "owned", "fix_offered", "awaiting_approval", "resolved", "declined", "closed")],
     ("declined", "reopen", OWNER_OR_LEAD, OWNER_OR_LEAD),
@@ -84,7 +86,7 @@ CASES = list(itertools.product(Status, Action, ACTORS, (False, True)))
 
 
 def test_the_table_covers_every_combination():
-    assert len(CASES) == 7 * 17 * 6 * 2
+    assert len(CASES) == 7 * 18 * 6 * 2
     listed = {(status, action) for status, action, _idle, _pending in EXPECTED}
     assert listed <= {(str(s), str(a)) for s in Status for a in Action}
 
