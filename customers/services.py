@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 
 from auth.models import User
 from core.validation import ValidationFailed
@@ -101,35 +101,65 @@ def update_customer(
     return customer
 
 
+def _name_rank(needle: str):
+    """0: the name starts with `needle`; 1: a later word does; 2: it appears inside a word."""
+    return case(
+        (Customer.name_key.startswith(needle, autoescape=True), 0),
+        (Customer.name_key.contains(" " + needle, autoescape=True), 1),
+        else_=2,
+    )
+
+
 def search_customers(site_ids: list[int] | None, query: str, limit: int = SEARCH_LIMIT):
-    """Customers whose phone digits, e-mail or name start with `query` (type-ahead, indexed)."""
+    """Customers of `site_ids` (None: every site) matching `query`, best matches first.
+
+    Rules (the same on SQLite and PostgreSQL): a name matches when it contains the query
+    anywhere, ignoring case (so "wang" finds "Li Wang"); names that start with it come first,
+    then names with a word that starts with it. An e-mail matches by prefix, ignoring case;
+    a phone by the prefix of its digits (3 digits at least). Queries under 2 characters
+    find nothing.
+    """
     query = query.strip()
     if len(query) < 2:
         return []
-    conditions = [Customer.name_key.startswith(query.lower(), autoescape=True)]
-    conditions.append(Customer.email.startswith(query.lower(), autoescape=True))
+    needle = query.lower()
+    conditions = [
+        Customer.name_key.contains(needle, autoescape=True),
+        func.lower(Customer.email).startswith(needle, autoescape=True),
+    ]
     digits = phone_digits(query)
     if len(digits) >= 3:
         conditions.append(Customer.phone_digits.startswith(digits, autoescape=True))
-    stmt = select(Customer).where(or_(*conditions)).order_by(Customer.name_key).limit(limit)
+    stmt = (
+        select(Customer)
+        .where(or_(*conditions))
+        .order_by(_name_rank(needle), Customer.name_key, Customer.id)
+        .limit(limit)
+    )
     if site_ids is not None:
         stmt = stmt.where(Customer.site_id.in_(site_ids))
     return db.session.scalars(stmt).all()
 
 
-def repeat_complainants(customer_ids: list[int], now: datetime) -> set[int]:
-    """Those of `customer_ids` with more than one ticket opened in the last 90 days (one query)."""
+def recent_ticket_counts(customer_ids: list[int], now: datetime) -> dict[int, int]:
+    """Tickets opened in the last 90 days per customer of `customer_ids` (one query);
+    customers without any are left out."""
     from tickets.models import Ticket
 
     if not customer_ids:
-        return set()
+        return {}
     stmt = (
-        select(Ticket.customer_id)
+        select(Ticket.customer_id, func.count(Ticket.id))
         .where(Ticket.customer_id.in_(customer_ids), Ticket.created_at >= now - REPEAT_WINDOW)
         .group_by(Ticket.customer_id)
-        .having(func.count(Ticket.id) > 1)
     )
-    return set(db.session.scalars(stmt))
+    return dict(db.session.execute(stmt).tuples().all())
+
+
+def repeat_complainants(customer_ids: list[int], now: datetime) -> set[int]:
+    """Those of `customer_ids` with more than one ticket opened in the last 90 days."""
+    counts = recent_ticket_counts(customer_ids, now)
+    return {customer_id for customer_id, count in counts.items() if count > 1}
 
 
 def is_repeat_complainant(customer_id: int, now: datetime) -> bool:

@@ -17,7 +17,7 @@ from customers.models import Customer
 from customers.services import (
     CustomerInput,
     is_repeat_complainant,
-    repeat_complainants,
+    recent_ticket_counts,
     search_customers,
     update_customer,
 )
@@ -34,23 +34,37 @@ def _load(customer_id: int) -> Customer:
     return customer
 
 
+def _intake_site_id() -> int:
+    """The site a ticket is being opened for: `?site=` (the intake form's site picker),
+    else the user's own site; 404 when that site is outside the user's scope."""
+    site_id = request.args.get("site", type=int) or current_user.site_id
+    if not in_site_scope(current_user, site_id):
+        abort(404)
+    return site_id
+
+
 @bp.route("/search")
 @permission_required("work_tickets")
 def search():
-    found = search_customers(visible_site_ids(current_user), request.args.get("q", ""))
-    repeat = repeat_complainants([c.id for c in found], utcnow())
-    return jsonify(
-        customers=[
-            {
-                "id": c.id,
-                "name": c.name,
-                "contact": c.contact_line,
-                "tier": c.tier,
-                "repeat": c.id in repeat,
-            }
-            for c in found
-        ]
-    )
+    """Type-ahead for the new-ticket form: customers of the intake site only (a customer of
+    another site would be refused by intake). `has_recent_ticket`: the customer already has a
+    ticket in the last 90 days, so this new one makes them a repeat complainant; `repeat` is
+    the same flag under its former name."""
+    found = search_customers([_intake_site_id()], request.args.get("q", ""))
+    recent = recent_ticket_counts([c.id for c in found], utcnow())
+    return jsonify(customers=[_search_row(c, recent.get(c.id, 0)) for c in found])
+
+
+def _search_row(customer: Customer, recent_tickets: int) -> dict:
+    return {
+        "id": customer.id,
+        "name": customer.name,
+        "contact": customer.contact_line,
+        "tier": customer.tier,
+        "recent_tickets": recent_tickets,
+        "has_recent_ticket": recent_tickets > 0,
+        "repeat": recent_tickets > 0,
+    }
 
 
 @bp.route("/")
@@ -86,26 +100,29 @@ def _owner_choices(customer: Customer) -> list[SelectChoice]:
     return select_choices([("", "—")] + [(str(u.id), u.display_name) for u in people])
 
 
+def _customer_input(form: CustomerForm) -> CustomerInput:
+    owner_id = form.preferred_owner.data
+    return CustomerInput(
+        name=form.name.data,
+        phone=form.phone.data or "",
+        email=form.email.data or "",
+        tier=form.tier.data,
+        notes=form.notes.data or "",
+        preferred_owner=db.session.get(User, int(owner_id)) if owner_id else None,
+    )
+
+
 @bp.route("/<int:customer_id>/edit", methods=["GET", "POST"])
 @permission_required("work_tickets")
 def edit(customer_id: int):
     customer = _load(customer_id)
     form = CustomerForm(obj=customer)
     form.preferred_owner.choices = _owner_choices(customer)
-    if not form.is_submitted():
+    if "preferred_owner" not in request.form:
         form.preferred_owner.data = str(customer.preferred_owner_id or "")
     if form.validate_on_submit():
-        owner_id = form.preferred_owner.data
-        data = CustomerInput(
-            name=form.name.data,
-            phone=form.phone.data or "",
-            email=form.email.data or "",
-            tier=form.tier.data,
-            notes=form.notes.data or "",
-            preferred_owner=db.session.get(User, int(owner_id)) if owner_id else None,
-        )
         try:
-            update_customer(customer, data, actor=current_user, now=utcnow())
+            update_customer(customer, _customer_input(form), actor=current_user, now=utcnow())
         except ValidationFailed as failed:
             db.session.rollback()
             apply_errors(form, failed)
@@ -113,4 +130,5 @@ def edit(customer_id: int):
             db.session.commit()
             flash(_("Customer saved."), "success")
             return redirect(url_for("customers.detail", customer_id=customer.id))
-    return render_template("customers/edit.html", form=form, customer=customer)
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("customers/edit.html", form=form, customer=customer), status

@@ -4,7 +4,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from auth.models import User
 from auth.permissions import visible_site_ids
@@ -33,7 +33,7 @@ def follow_up_queue(user: User, scope: str, when: str, now: datetime) -> Select:
             contains_eager(FollowUp.ticket).options(
                 joinedload(Ticket.customer), joinedload(Ticket.owner), joinedload(Ticket.site)
             ),
-            joinedload(FollowUp.attempts),
+            selectinload(FollowUp.attempts),
         )
         .where(FollowUp.done_at.is_(None))
     )

@@ -28,7 +28,7 @@ def index():
     now = utcnow()
     page = max(request.args.get("page", 1, type=int), 1)
     pagination = db.paginate(
-        follow_up_queue(current_user, scope, when, now).distinct(),
+        follow_up_queue(current_user, scope, when, now),
         page=page, per_page=current_app.config["PAGE_SIZE"], error_out=False,
     )
     return render_template(

@@ -24,7 +24,8 @@ def scheduler_run_command() -> None:
     """Run the timed jobs in this process until stopped (production: one such process)."""
     from sla.scheduler import build_scheduler
 
-    click.echo("Scheduler running: SLA sweep every minute. Stop with Ctrl+C.")
+    click.echo("Scheduler running: SLA sweep every minute, weekly reports on Mondays 08:00 "
+               "site time. Stop with Ctrl+C.")
     scheduler = build_scheduler(current_app._get_current_object(), blocking=True)
     try:
         scheduler.start()

@@ -14,6 +14,9 @@ class Step(IntEnum):
     LEVEL_2 = 3
 
 
+ESCALATIONS = (Step.LEVEL_1, Step.LEVEL_2)
+
+
 @dataclass(frozen=True)
 class LadderTimes:
     """When each step of one clock falls due."""
@@ -30,14 +33,19 @@ class LadderTimes:
         }[step]
 
 
-def step_due(times: LadderTimes, done: Step, now: datetime) -> Step | None:
-    """The highest step not yet taken whose moment has come, or None.
+def steps_due(times: LadderTimes, done: Step, now: datetime) -> list[Step]:
+    """Every step after `done` whose moment has come, lowest first; empty when none.
 
-    After downtime only the highest due step is taken: telling the owner a clock is at
-    risk when it is already breached would be noise.
+    After downtime every skipped escalation is still taken, in order (level 1 then
+    level 2): each is its own audit event and reaches its own people, so site supervisors
+    hear of a breach even when managers are told in the same pass. The owner's "at risk"
+    warning is the one step dropped, and only when the clock is already breached (its
+    level-1 notice tells the owner too; warning of a deadline already missed is noise).
     """
     reached = [step for step in Step if step > done and times.moment(step) <= now]
-    return max(reached) if reached else None
+    if any(step in ESCALATIONS for step in reached):
+        return [step for step in reached if step in ESCALATIONS]
+    return reached
 
 
 def next_step_at(times: LadderTimes, done: Step) -> datetime | None:

@@ -4,6 +4,10 @@ Its cost follows the number of tickets due (an indexed range on `sla_next_check_
 not the archive. On PostgreSQL rows are taken with FOR UPDATE SKIP LOCKED, so two sweepers
 never work on the same ticket; on SQLite writers are serialised and the ticket's version
 column turns a race into a skipped ticket. Each step is taken once per clock.
+
+Each ticket is worked inside its own SAVEPOINT: when another sweeper (or a person) changed
+the ticket since it was loaded, the flush raises StaleDataError, only that ticket's work is
+rolled back, it is counted as skipped (a later sweep retries it) and the batch goes on.
 """
 
 import logging
@@ -15,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from extensions import db
 from sites.calendar import calendar_for
-from sla.ladder import Step, step_due
+from sla.ladder import Step, steps_due
 from sla.store import policy_for
 from tickets.audit import diff, record_event, snapshot
 from tickets.deadlines import plan_clocks, refresh_deadlines
@@ -112,50 +116,65 @@ def _send(ticket: Ticket, taken: list[tuple[Step, str]], now: datetime) -> None:
         notify(recipients, STEP_EVENTS[step], message, ticket=ticket, critical=critical, now=now)
 
 
+def _climb(ticket: Ticket, clock: str, steps: list[Step], now: datetime) -> list:
+    """Take `steps` of one clock in order, one audit event each; returns (step, message)."""
+    taken = []
+    for step in steps:
+        before = snapshot(ticket)
+        note = _take_step(ticket, clock, step)
+        changes = {**diff(before, snapshot(ticket)), "clock": [None, clock]}
+        record_event(ticket, None, STEP_EVENTS[step], now, changes, note)
+        taken.append((step, note))
+    return taken
+
+
 def apply_ladder(ticket: Ticket, now: datetime) -> list[str]:
     """Take the due ladder steps of every running clock; returns the events written.
 
-    The ticket is changed and flushed first, then the notifications are added, so one
-    sweep pass is one change of the ticket (one version).
+    After downtime every skipped escalation of a clock is taken in order (see
+    `sla.ladder.steps_due`). The ticket is changed and flushed first, then the
+    notifications are added, so one sweep pass is one change of the ticket (one version).
+    A ticket changed elsewhere since it was loaded makes the flush raise StaleDataError.
     """
     plans = plan_clocks(ticket, calendar_for(ticket.site), policy_for(ticket.site))
     steps = dict(ticket.sla_steps or {})
-    before = snapshot(ticket)
-    written, taken = [], []
+    taken = []
     for clock, plan in plans.items():
         if plan.ladder is None or plan.clock.met_at is not None or plan.clock.paused:
             continue
-        step = step_due(plan.ladder, Step(steps.get(clock, 0)), now)
-        if step is None:
-            continue
-        note = _take_step(ticket, clock, step)
-        taken.append((step, note))
-        steps[clock] = int(step)
-        changes = {**diff(before, snapshot(ticket)), "clock": [None, clock]}
-        record_event(ticket, None, STEP_EVENTS[step], now, changes, note)
-        before = snapshot(ticket)
-        written.append(STEP_EVENTS[step])
+        due = steps_due(plan.ladder, Step(steps.get(clock, 0)), now)
+        if due:
+            taken += _climb(ticket, clock, due, now)
+            steps[clock] = int(due[-1])
     ticket.sla_steps = steps
     refresh_deadlines(ticket, now)
+    db.session.flush()
     if taken:
-        db.session.flush()
         _send(ticket, taken, now)
-    return written
+    return [STEP_EVENTS[step] for step, _note in taken]
+
+
+def _sweep_one(ticket: Ticket, now: datetime, report: SweepReport) -> None:
+    """Apply the ladder to one ticket in a SAVEPOINT; a lost race skips just this ticket."""
+    ref = ticket.ref
+    try:
+        with db.session.begin_nested():
+            events = apply_ladder(ticket, now)
+    except StaleDataError:
+        report.skipped += 1
+        log.info("sweep skipped %s: another sweeper changed it; it will be retried", ref)
+        return
+    for event in events:
+        report.count(event)
 
 
 def _sweep_batch(now: datetime, report: SweepReport, seen: set[int]) -> int:
     tickets = _due_tickets(now, seen)
     for ticket in tickets:
         seen.add(ticket.id)
-        for event in apply_ladder(ticket, now):
-            report.count(event)
+        _sweep_one(ticket, now, report)
     report.checked += len(tickets)
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        report.skipped += len(tickets)
-        log.info("sweep batch lost a race with another sweeper; it will be retried")
+    db.session.commit()
     return len(tickets)
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 
 from core import clock
 from extensions import db
@@ -79,12 +79,57 @@ def test_each_step_of_the_ladder_once(app, people, make_ticket):
     assert before == after
 
 
-def test_after_downtime_only_the_highest_step_is_taken(app, people, make_ticket):
+def test_after_downtime_every_skipped_escalation_is_taken_in_order(app, people, make_ticket):
     _at(0)
     ticket = make_ticket(owner=None, opener=people["desk"], severity="critical")
-    sweep(_at(60 * 5))
+    seen = ticket.version
+    report = sweep(_at(60 * 5))
     steps = [step for step, clock_name in _sla_events(ticket) if clock_name == "first_response"]
-    assert steps == ["sla_level_2"]
+    assert steps == ["sla_level_1", "sla_level_2"]
+    assert "sla_level_1" in _notified(people["super"])
+    assert "sla_level_2" in _notified(people["manager"])
+    ticket = db.session.get(Ticket, ticket.id)
+    assert (ticket.escalation_level, ticket.version) == (2, seen + 1)
+    assert report.steps["sla_level_1"] == report.steps["sla_level_2"]
+    assert "sla_at_risk" not in report.steps
+    levels = [e.changes.get("escalation_level") for e in ticket.events
+              if e.action in {"sla_level_1", "sla_level_2"} and e.changes["clock"][1]
+              == "first_response"]
+    assert levels == [[0, 1], [1, 2]]
+
+
+def _race_on(monkeypatch, raced_id: int) -> None:
+    """Between the sweep's load and its flush, another writer bumps the ticket's version."""
+    import sla.sweep as sweep_module
+
+    real_refresh = sweep_module.refresh_deadlines
+
+    def refresh_then_lose_the_race(ticket, now):
+        if ticket.id == raced_id:
+            table = Ticket.__table__
+            db.session.execute(update(table).where(table.c.id == raced_id)
+                               .values(version=table.c.version + 1))
+        return real_refresh(ticket, now)
+
+    monkeypatch.setattr(sweep_module, "refresh_deadlines", refresh_then_lose_the_race)
+
+
+def test_a_lost_race_skips_only_that_ticket(app, people, make_ticket, monkeypatch):
+    _at(0)
+    raced, other = (make_ticket(owner=None, opener=people["desk"], severity="high")
+                    for _ in range(2))
+    raced_id, other_id = raced.id, other.id
+    _race_on(monkeypatch, raced_id)
+    report = sweep(_at(31))
+    assert (report.checked, report.skipped) == (2, 1)
+    db.session.expire_all()
+    assert _sla_events(db.session.get(Ticket, raced_id)) == []
+    assert _sla_events(db.session.get(Ticket, other_id)) == [("sla_level_1", "first_response")]
+    assert _notified(people["super"]) == ["sla_level_1"]
+    monkeypatch.undo()
+    report = sweep(_at(32))
+    assert report.skipped == 0
+    assert _sla_events(db.session.get(Ticket, raced_id)) == [("sla_level_1", "first_response")]
 
 
 def test_an_owned_ticket_stops_the_first_response_clock(app, people, make_ticket):
@@ -208,8 +253,8 @@ def test_two_sweeper_processes_take_each_step_once(app, database_url, people, ma
     db.session.expire_all()
     for ticket in tickets:
         events = _sla_events(ticket)
-        clocks = [clock_name for _step, clock_name in events]
-        assert len(clocks) == len(set(clocks)), events
+        assert len(events) == len(set(events)), events
+        assert ("sla_level_1", "first_response") in events
         assert ("sla_level_2", "first_response") in events
     level2 = select(func.count(Notification.id)).where(
         Notification.recipient_id == people["manager"].id, Notification.kind == "sla_level_2"

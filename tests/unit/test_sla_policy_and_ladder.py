@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sla.ladder import LadderTimes, Step, next_step_at, step_due
+from sla.ladder import LadderTimes, Step, next_step_at, steps_due
 from sla.policy import (
     DEFAULT_POLICY,
     PolicyError,
@@ -85,16 +85,21 @@ def test_bad_policy_input_names_the_field(name, value, message):
 
 
 def test_each_ladder_step_comes_once_in_order():
-    assert step_due(LADDER, Step.NONE, T0) is None
-    assert step_due(LADDER, Step.NONE, LADDER.warn_at) is Step.WARN_OWNER
-    assert step_due(LADDER, Step.WARN_OWNER, LADDER.warn_at) is None
-    assert step_due(LADDER, Step.WARN_OWNER, LADDER.due) is Step.LEVEL_1
-    assert step_due(LADDER, Step.LEVEL_1, LADDER.level2_at) is Step.LEVEL_2
-    assert step_due(LADDER, Step.LEVEL_2, T0 + timedelta(days=9)) is None
+    assert steps_due(LADDER, Step.NONE, T0) == []
+    assert steps_due(LADDER, Step.NONE, LADDER.warn_at) == [Step.WARN_OWNER]
+    assert steps_due(LADDER, Step.WARN_OWNER, LADDER.warn_at) == []
+    assert steps_due(LADDER, Step.WARN_OWNER, LADDER.due) == [Step.LEVEL_1]
+    assert steps_due(LADDER, Step.LEVEL_1, LADDER.level2_at) == [Step.LEVEL_2]
+    assert steps_due(LADDER, Step.LEVEL_2, T0 + timedelta(days=9)) == []
 
 
-def test_after_downtime_only_the_highest_step_is_taken():
-    assert step_due(LADDER, Step.NONE, T0 + timedelta(days=1)) is Step.LEVEL_2
+def test_after_downtime_every_skipped_escalation_is_taken_in_order():
+    assert steps_due(LADDER, Step.NONE, T0 + timedelta(days=1)) == [Step.LEVEL_1, Step.LEVEL_2]
+    assert steps_due(LADDER, Step.WARN_OWNER, LADDER.level2_at) == [Step.LEVEL_1, Step.LEVEL_2]
+
+
+def test_the_owner_warning_is_dropped_once_the_clock_is_breached():
+    assert steps_due(LADDER, Step.NONE, LADDER.due) == [Step.LEVEL_1]
 
 
 def test_next_step_moment():
@@ -106,7 +111,16 @@ def test_next_step_moment():
 @given(st.integers(0, 3), st.integers(0, 24 * 60))
 def test_a_step_is_never_repeated(done, minutes):
     now = T0 + timedelta(minutes=minutes)
-    step = step_due(LADDER, Step(done), now)
-    assert step is None or step > done
-    if step is not None:
-        assert step_due(LADDER, step, now) is None
+    steps = steps_due(LADDER, Step(done), now)
+    assert steps == sorted(set(steps))
+    assert all(step > done for step in steps)
+    if steps:
+        assert steps_due(LADDER, steps[-1], now) == []
+
+
+@given(st.integers(0, 3), st.integers(0, 24 * 60))
+def test_no_escalation_is_ever_skipped(done, minutes):
+    now = T0 + timedelta(minutes=minutes)
+    taken = {Step(done), *steps_due(LADDER, Step(done), now)}
+    reached = [step for step in (Step.LEVEL_1, Step.LEVEL_2) if LADDER.moment(step) <= now]
+    assert all(step in taken or step < done for step in reached)

@@ -1,4 +1,6 @@
-"""CSRF refusal and the security headers."""
+"""CSRF refusal, the security headers, and pages a strict CSP can render."""
+
+import re
 
 import pytest
 
@@ -42,12 +44,112 @@ def test_security_headers_on_every_response(client, path):
     assert response.headers["Referrer-Policy"] == "same-origin"
 
 
-def test_pages_carry_no_inline_script(client, login):
-    login("manager")
-    for path in ("/", "/admin/sites/", "/admin/users/"):
-        page = client.get(path).get_data(as_text=True)
-        assert "<script>" not in page
-        assert " onclick=" not in page
+INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\ssrc\s*=)[^>]*>", re.IGNORECASE)
+HANDLER_ATTRIBUTE = re.compile(r"<[a-z][^>]*?\son[a-z]+\s*=", re.IGNORECASE)
+STYLE_ATTRIBUTE = re.compile(r"<[a-z][^>]*?\sstyle\s*=", re.IGNORECASE)
+CSP_BREAKERS = {"inline <script>": INLINE_SCRIPT, "on*= handler": HANDLER_ATTRIBUTE,
+                "style attribute": STYLE_ATTRIBUTE}
+NOT_PAGES = {"static", "bootstrap.static", "tickets.attachment"}  # files, never HTML
+QUERIES = {"customers.index": {"q": "a"}, "customers.search": {"q": "an"},
+           "reports.tickets": {"figure": "new"}}
+
+
+def csp_offences(html: str) -> list[str]:
+    """What in `html` a CSP without 'unsafe-inline' would block (script-src and style-src)."""
+    return [f"{name}: {found.group(0)[:80]}" for name, pattern in CSP_BREAKERS.items()
+            for found in pattern.finditer(html)]
+
+
+def test_the_offence_patterns_catch_what_csp_blocks():
+    assert csp_offences('<script src="/static/js/app.js"></script><p data-on="x">') == []
+    assert csp_offences('<p>Carry on="later"</p><div class="on=x">') == []
+    assert len(csp_offences("<script>alert(1)</script>")) == 1
+    assert len(csp_offences('<button type="button" onclick="go()">')) == 1
+    assert len(csp_offences('<span class="x"\n style="color:red">')) == 1
+
+
+def _demo_world() -> dict[str, list]:
+    """Argument values for every URL rule, from the demo data (one ticket per state)."""
+    from sqlalchemy import func, select
+
+    from auth.models import User
+    from customers.models import Customer
+    from demo.seed import seed_demo
+    from extensions import db
+    from followups.models import FollowUp
+    from followups.survey_link import make_token
+    from tickets.models import Category, Ticket
+
+    seed_demo()
+    db.session.commit()
+    first_per_state = select(func.min(Ticket.id)).group_by(Ticket.status,
+                                                           Ticket.pending_approval_kind)
+    refs = [t.ref for t in db.session.scalars(select(Ticket).where(
+        Ticket.id.in_(first_per_state)))]
+    survey = db.session.scalars(select(FollowUp).where(
+        FollowUp.kind == "survey", FollowUp.done_at.is_(None))).first()
+    from flask import current_app
+
+    return {
+        "ref": refs + [survey.ticket.ref],
+        "site_id": [db.session.scalars(select(Ticket.site_id)).first()],
+        "user_id": [db.session.scalars(select(User.id)).first()],
+        "customer_id": [db.session.scalars(select(Customer.id)).first()],
+        "category_id": [db.session.scalars(select(Category.id)).first()],
+        "token": [make_token(survey, current_app.config["SECRET_KEY"])],
+    }
+
+
+def _page_urls(app, values: dict[str, list]) -> tuple[list[tuple[str, str]], set]:
+    """(endpoint, url) for every GET route outside the API, with each argument value."""
+    adapter = app.url_map.bind("localhost")
+    urls, unknown = [], set()
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint in NOT_PAGES or rule.endpoint.startswith(
+                "api."):
+            continue
+        missing = rule.arguments - values.keys()
+        if missing:
+            unknown.add(f"{rule.rule}: {sorted(missing)}")
+            continue
+        name = next(iter(rule.arguments), None)
+        for value in values[name] if name else [None]:
+            args = {name: value} if name else {}
+            url = adapter.build(rule.endpoint, {**args, **QUERIES.get(rule.endpoint, {})})
+            urls.append((rule.endpoint, url))
+    return urls, unknown
+
+
+def _sign_in_as(client, username: str | None) -> None:
+    from demo.seed import DEMO_PASSWORD
+    from tests.conftest import csrf_token_on
+
+    client.delete_cookie("session", domain="localhost")
+    if username is None:
+        return
+    data = {"username": username, "password": DEMO_PASSWORD,
+            "csrf_token": csrf_token_on(client, "/sign-in")}
+    assert client.post("/sign-in", data=data).status_code == 302
+
+
+def test_no_page_has_inline_script_handlers_or_style_attributes(app, client):
+    values = _demo_world()
+    urls, unknown = _page_urls(app, values)
+    assert not unknown, f"give test values for these URL arguments: {sorted(unknown)}"
+    offences, served = [], set()
+    for username in (None, "desk", "super", "manager"):
+        _sign_in_as(client, username)
+        for endpoint, url in urls:
+            response = client.get(url)
+            if response.status_code == 200:
+                served.add(endpoint)
+            if response.status_code == 200 and response.mimetype == "text/html":
+                html = response.get_data(as_text=True)
+                offences += [f"{username} {url}: {o}" for o in csp_offences(html)]
+            response.close()
+    assert not offences, "\n".join(offences)
+    never = {endpoint for endpoint, _url in urls} - served
+    assert not never, f"no role could open these pages, so they went unchecked: {never}"
 
 
 def test_assets_are_served_locally(client):

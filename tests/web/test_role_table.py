@@ -1,55 +1,317 @@
-"""Every protected route × anonymous and each role → the expected status."""
+"""Every route × anonymous, each role and another site's supervisor → the expected status.
+
+`ROWS` lists routes by endpoint and method; `test_every_route_has_a_row` reads the app's URL
+map, so a new route fails the suite until its row is added here (the failure names it).
+Pages send anonymous visitors to the sign-in page (302); the API answers 401 without a
+token and uses each viewer's own bearer token otherwise. Records of another site are
+reported as missing (404). Within one row the viewers go in the order of `VIEWERS`, least
+privileged first, so a request that changes something comes after those that must not.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
-ANON, DESK, SUPER, MANAGER = "anonymous", "front_desk", "supervisor", "manager"
-
-# (method, path) → expected status per viewer.
-ROUTES = {
-    ("GET", "/"): {ANON: 302, DESK: 200, SUPER: 200, MANAGER: 200},
-    ("GET", "/account/password"): {ANON: 302, DESK: 200, SUPER: 200, MANAGER: 200},
-    ("GET", "/admin/sites/"): {ANON: 302, DESK: 403, SUPER: 403, MANAGER: 200},
-    ("GET", "/admin/sites/new"): {ANON: 302, DESK: 403, SUPER: 403, MANAGER: 200},
-    ("GET", "/admin/sites/{site}"): {ANON: 302, DESK: 403, SUPER: 403, MANAGER: 200},
-    ("POST", "/admin/sites/new"): {ANON: 302, DESK: 403, SUPER: 403, MANAGER: 200},
-    ("GET", "/admin/users/"): {ANON: 302, DESK: 403, SUPER: 403, MANAGER: 200},
-    ("GET", "/admin/users/new"): {ANON: 302, DESK: 403, SUPER: 403, MANAGER: 200},
-    ("GET", "/admin/users/{user}"): {ANON: 302, DESK: 403, SUPER: 403, MANAGER: 200},
-    ("POST", "/admin/users/{user}/password"): {ANON: 302, DESK: 403, SUPER: 403, MANAGER: 302},
-    ("GET", "/admin/categories/"): {ANON: 302, DESK: 403, SUPER: 403, MANAGER: 200},
-    ("GET", "/account/tokens"): {ANON: 302, DESK: 200, SUPER: 200, MANAGER: 200},
-    ("GET", "/tickets/new"): {ANON: 302, DESK: 200, SUPER: 200, MANAGER: 200},
-    ("GET", "/tickets/mine"): {ANON: 302, DESK: 200, SUPER: 200, MANAGER: 200},
-    ("GET", "/tickets/unowned"): {ANON: 302, DESK: 200, SUPER: 200, MANAGER: 200},
-    ("GET", "/tickets/approvals"): {ANON: 302, DESK: 403, SUPER: 200, MANAGER: 200},
-    ("GET", "/tickets/"): {ANON: 302, DESK: 200, SUPER: 200, MANAGER: 200},
-    ("GET", "/tickets/{ticket}"): {ANON: 302, DESK: 200, SUPER: 200, MANAGER: 200},
-    ("GET", "/customers/"): {ANON: 302, DESK: 200, SUPER: 200, MANAGER: 200},
-    ("GET", "/customers/{customer}"): {ANON: 302, DESK: 200, SUPER: 200, MANAGER: 200},
-    ("GET", "/sla/board"): {ANON: 302, DESK: 403, SUPER: 200, MANAGER: 200},
-    ("GET", "/sla/policy"): {ANON: 302, DESK: 403, SUPER: 200, MANAGER: 200},
-    ("POST", "/sla/policy/recompute"): {ANON: 302, DESK: 403, SUPER: 302, MANAGER: 302},
-    ("GET", "/notifications/"): {ANON: 302, DESK: 200, SUPER: 200, MANAGER: 200},
-    ("GET", "/api/v1/tickets"): {ANON: 401, DESK: 401, SUPER: 401, MANAGER: 401},
-}
+ANON, OTHER, DESK, SUPER, MANAGER = (
+    "anonymous", "other_site_supervisor", "front_desk", "supervisor", "manager"
+)
+VIEWERS = (ANON, OTHER, DESK, SUPER, MANAGER)
+IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
 
-def _cases():
-    for (method, path), expected in ROUTES.items():
-        for viewer, status in expected.items():
-            yield pytest.param(method, path, viewer, status, id=f"{method} {path} {viewer}")
+@dataclass(frozen=True)
+class Row:
+    """One request: `statuses` per viewer in the order anon, desk, super, manager, other."""
+
+    endpoint: str
+    method: str
+    path: str
+    statuses: tuple[int, int, int, int, int]
+    body: object = None
+    api: bool = False
+    params: dict = field(default_factory=dict)
+
+    @property
+    def expected(self) -> dict[str, int]:
+        anon, desk, sup, manager, other = self.statuses
+        return {ANON: anon, OTHER: other, DESK: desk, SUPER: sup, MANAGER: manager}
 
 
-@pytest.mark.parametrize("method, path, viewer, expected", list(_cases()))
-def test_role_table(client, login, make_user, make_ticket, method, path, viewer, expected):
-    target = make_user("front_desk")
-    ticket = make_ticket(owner=target)
-    if viewer != ANON:
-        login(viewer)
-    url = path.format(
-        site=target.site_id, user=target.id, ticket=ticket.ref, customer=ticket.customer_id
-    )
-    response = client.open(url, method=method, data={})
-    assert response.status_code == expected
-    if expected == 302 and viewer == ANON:
-        assert response.headers["Location"].startswith("/sign-in")
+def page(endpoint, method, path, desk, sup, manager, other, anon=302, **extra) -> Row:
+    return Row(endpoint, method, path, (anon, desk, sup, manager, other), **extra)
+
+
+def api(endpoint, method, path, desk, sup, manager, other, **extra) -> Row:
+    return Row(endpoint, method, path, (401, desk, sup, manager, other), api=True, **extra)
+
+
+def public(endpoint, method, path, status, **extra) -> Row:
+    return Row(endpoint, method, path, (status,) * 5, **extra)
+
+
+def _version(world) -> dict:
+    from extensions import db
+    from tickets.models import Ticket
+
+    db.session.expire_all()
+    return {"version": db.session.get(Ticket, world["ticket_id"]).version}
+
+
+BLANK_NAME = {"name": ""}
+
+ROWS = [
+    # Sign-in, account, tokens.
+    page("auth.sign_in", "GET", "/sign-in", 302, 302, 302, 302, anon=200),
+    page("auth.sign_in", "POST", "/sign-in", 302, 302, 302, 302, anon=200),
+    page("auth.sign_out", "POST", "/sign-out", 302, 302, 302, 302),
+    page("auth.change_password", "GET", "/account/password", 200, 200, 200, 200),
+    page("auth.change_password", "POST", "/account/password", 200, 200, 200, 200,
+         body={"current_password": "wrong", "new_password": "x"}),
+    page("account.tokens", "GET", "/account/tokens", 200, 200, 200, 200),
+    page("account.tokens", "POST", "/account/tokens", 200, 200, 200, 200,
+         body={"name": "Role table"}),
+    page("account.revoke", "POST", "/account/tokens/{token_id}/revoke", 302, 302, 302, 302),
+    page("home.index", "GET", "/", 200, 200, 200, 200),
+    # Administration: managers only.
+    page("sites.index", "GET", "/admin/sites/", 403, 403, 200, 403),
+    page("sites.create", "GET", "/admin/sites/new", 403, 403, 200, 403),
+    page("sites.create", "POST", "/admin/sites/new", 403, 403, 200, 403, body=BLANK_NAME),
+    page("sites.edit", "GET", "/admin/sites/{site}", 403, 403, 200, 403),
+    page("sites.edit", "POST", "/admin/sites/{site}", 403, 403, 200, 403, body=BLANK_NAME),
+    page("users.index", "GET", "/admin/users/", 403, 403, 200, 403),
+    page("users.create", "GET", "/admin/users/new", 403, 403, 200, 403),
+    page("users.create", "POST", "/admin/users/new", 403, 403, 200, 403,
+         body={"username": ""}),
+    page("users.edit", "GET", "/admin/users/{user}", 403, 403, 200, 403),
+    page("users.edit", "POST", "/admin/users/{user}", 403, 403, 200, 403,
+         body={"role": "king"}),
+    page("users.reset", "POST", "/admin/users/{user}/password", 403, 403, 302, 403,
+         body={"password": ""}),
+    page("categories.index", "GET", "/admin/categories/", 403, 403, 200, 403),
+    page("categories.index", "POST", "/admin/categories/", 403, 403, 200, 403,
+         body=BLANK_NAME),
+    page("categories.edit", "GET", "/admin/categories/{category}", 403, 403, 200, 403),
+    page("categories.edit", "POST", "/admin/categories/{category}", 403, 403, 200, 403,
+         body=BLANK_NAME),
+    # Tickets and queues.
+    page("tickets.new", "GET", "/tickets/new", 200, 200, 200, 200),
+    page("tickets.new", "POST", "/tickets/new", 422, 422, 422, 422,
+         body={"description": ""}),
+    page("tickets.mine", "GET", "/tickets/mine", 200, 200, 200, 200),
+    page("tickets.unowned", "GET", "/tickets/unowned", 200, 200, 200, 200),
+    page("tickets.approvals", "GET", "/tickets/approvals", 403, 200, 200, 200),
+    page("tickets.site", "GET", "/tickets/", 200, 200, 200, 200),
+    page("tickets.detail", "GET", "/tickets/{ticket}", 200, 200, 200, 404),
+    page("tickets.attachment", "GET", "/tickets/{ticket}/attachments/999999",
+         404, 404, 404, 404),
+    page("tickets.act", "POST", "/tickets/{ticket}/escalate", 409, 302, 302, 404,
+         body=lambda w: {"escalate-reason": "Guest is furious",
+                         "escalate-version": str(_version(w)["version"])}),
+    page("tickets.act", "POST", "/tickets/{ticket}/approve", 409, 409, 409, 404,
+         body=lambda w: {"approve-version": str(_version(w)["version"])}),
+    # Customers.
+    page("customers.index", "GET", "/customers/", 200, 200, 200, 200, params={"q": "Gu"}),
+    page("customers.search", "GET", "/customers/search", 200, 200, 200, 200,
+         params={"q": "Gu"}),
+    page("customers.detail", "GET", "/customers/{customer}", 200, 200, 200, 404),
+    page("customers.edit", "GET", "/customers/{customer}/edit", 200, 200, 200, 404),
+    page("customers.edit", "POST", "/customers/{customer}/edit", 422, 422, 422, 404,
+         body=BLANK_NAME),
+    # SLA.
+    page("sla.board", "GET", "/sla/board", 403, 200, 200, 200),
+    page("sla.policy", "GET", "/sla/policy", 403, 200, 200, 200),
+    page("sla.policy", "POST", "/sla/policy", 403, 422, 422, 422,
+         body={"warning_percent": "100"}),
+    page("sla.recompute", "POST", "/sla/policy/recompute", 403, 302, 302, 302),
+    # Notifications (another person's notification is missing to everyone else).
+    page("notifications.index", "GET", "/notifications/", 200, 200, 200, 200),
+    page("notifications.read", "POST", "/notifications/{notification}/read",
+         404, 404, 404, 404),
+    page("notifications.read_all", "POST", "/notifications/read-all", 302, 302, 302, 302),
+    # Follow-ups and the customer's survey.
+    page("followups.index", "GET", "/follow-ups/", 200, 200, 200, 200),
+    page("followups.survey_qr", "GET", "/follow-ups/survey-qr/{resolved}.svg",
+         200, 200, 200, 404),
+    page("followups.survey_qr", "GET", "/follow-ups/survey-qr/{ticket}.svg",
+         404, 404, 404, 404),
+    public("survey.answer", "GET", "/survey/{survey_token}", 200),
+    public("survey.answer", "POST", "/survey/{survey_token}", 422),
+    public("survey.answer", "GET", "/survey/not-a-token", 404),
+    public("survey.answer", "POST", "/survey/not-a-token", 404),
+    # The weekly report.
+    page("reports.weekly", "GET", "/reports/weekly", 403, 200, 200, 200),
+    page("reports.weekly", "GET", "/reports/weekly", 403, 200, 200, 404,
+         params={"site": "{site}"}),
+    page("reports.weekly_csv", "GET", "/reports/weekly.csv", 403, 200, 200, 200),
+    page("reports.store_week", "POST", "/reports/weekly/store", 403, 403, 302, 403),
+    page("reports.tickets", "GET", "/reports/weekly/tickets", 403, 200, 200, 200,
+         params={"figure": "new"}),
+    # Assets.
+    public("static", "GET", "/static/js/customer_search.js", 200),
+    public("bootstrap.static", "GET", "/bootstrap/static/css/bootstrap.min.css", 200),
+    # JSON API v1.
+    api("api.list_tickets", "GET", "/api/v1/tickets", 200, 200, 200, 200),
+    api("api.create_ticket", "POST", "/api/v1/tickets", 422, 422, 422, 422, body={}),
+    api("api.get_ticket", "GET", "/api/v1/tickets/{ticket}", 200, 200, 200, 404),
+    api("api.ticket_action", "POST", "/api/v1/tickets/{ticket}/escalate", 409, 422, 422, 404,
+        body=_version),
+    api("api.ticket_action", "POST", "/api/v1/tickets/{resolved}/follow-ups",
+        422, 422, 422, 404, body={}),
+    api("api.ticket_action", "POST", "/api/v1/tickets/{ticket}/no-such-verb",
+        404, 404, 404, 404, body={}),
+    api("api.add_attachment", "POST", "/api/v1/tickets/{ticket}/attachments",
+        422, 422, 422, 404),
+    api("api.notifications", "GET", "/api/v1/notifications", 200, 200, 200, 200),
+    api("api.weekly_report", "GET", "/api/v1/reports/weekly", 403, 200, 200, 200),
+]
+
+
+def _row_id(row: Row) -> str:
+    query = "?" + "&".join(f"{k}={v}" for k, v in row.params.items()) if row.params else ""
+    return f"{row.method} {row.path}{query}"
+
+
+def _resolved_ticket(make_ticket, site):
+    from core import clock
+    from extensions import db
+    from tickets.actions import perform
+
+    ticket = make_ticket(site=site)
+    now = clock.utcnow()
+    perform(ticket, "offer_fix", ticket.owner, {
+        "action": "Repaint the room today", "remedy_type": "repair_redo",
+        "compensation": "0", "committed_by": now + timedelta(hours=3),
+    }, version=ticket.version, now=now)
+    perform(ticket, "resolve", ticket.owner, {
+        "outcome": "Repainted", "customer_response": "accepted", "root_cause": "process",
+        "root_cause_note": "No check after works", "fault": "us",
+    }, version=ticket.version, now=now)
+    db.session.commit()
+    return ticket
+
+
+def _notification_for(user) -> int:
+    from core import clock
+    from extensions import db
+    from notifications.services import notify
+
+    (row,) = notify([user], "test", "Only for its recipient", critical=True,
+                    now=clock.utcnow())
+    db.session.commit()
+    return row.id
+
+
+@pytest.fixture
+def world(app, make_site, make_user, make_ticket):
+    """One site with a ticket, a resolved ticket with an open survey, and a viewer of each
+    role; another site with its own supervisor."""
+    from auth.tokens import create_token
+    from core import clock
+    from extensions import db
+    from followups.models import FollowUp
+    from followups.survey_link import make_token
+    from tickets.models import Category
+
+    site = make_site(name="Role Hotel")
+    target = make_user("front_desk", site=site)
+    ticket = make_ticket(owner=target, customer=_guest())
+    resolved = _resolved_ticket(make_ticket, site)
+    survey = db.session.scalars(select(FollowUp).where(
+        FollowUp.ticket_id == resolved.id, FollowUp.kind == "survey")).one()
+    token, _plain = create_token(target, "target's", clock.utcnow())
+    db.session.commit()
+    viewers = {
+        DESK: make_user("front_desk", site=site),
+        SUPER: make_user("supervisor", site=site),
+        MANAGER: make_user("manager", site=site),
+        OTHER: make_user("supervisor", site=make_site(name="Other Hotel")),
+    }
+    return {
+        "viewers": viewers,
+        "ticket_id": ticket.id,
+        "values": {
+            "site": site.id, "user": target.id, "ticket": ticket.ref,
+            "resolved": resolved.ref, "customer": ticket.customer_id,
+            "category": db.session.scalars(select(Category.id)).first(),
+            "token_id": token.id, "notification": _notification_for(target),
+            "survey_token": make_token(survey, app.config["SECRET_KEY"]),
+        },
+    }
+
+
+def _guest():
+    from customers.services import CustomerInput
+
+    return CustomerInput(name="Guo Role", phone="13800138000")
+
+
+def _bearer(user) -> dict:
+    from auth.tokens import create_token
+    from core import clock
+    from extensions import db
+
+    _token, plain = create_token(user, "role table", clock.utcnow())
+    db.session.commit()
+    return {"Authorization": f"Bearer {plain}"}
+
+
+def _send(client, login, world, row: Row, viewer: str):
+    headers, user = {}, world["viewers"].get(viewer)
+    client.delete_cookie("session", domain="localhost")
+    if user is not None and row.api:
+        headers = _bearer(user)
+    elif user is not None:
+        login(user=user)
+    values = world["values"]
+    body = row.body(world) if callable(row.body) else row.body
+    params = {k: str(v).format(**values) for k, v in row.params.items()}
+    kwargs = {"json": body} if row.api and row.method == "POST" else {"data": body or {}}
+    return client.open(row.path.format(**values), method=row.method, headers=headers,
+                       query_string=params, **kwargs)
+
+
+@pytest.mark.parametrize("row", ROWS, ids=_row_id)
+def test_role_table(client, login, world, row):
+    seen = {}
+    for viewer in VIEWERS:
+        response = _send(client, login, world, row, viewer)
+        seen[viewer] = response.status_code
+        location = response.headers.get("Location", "")
+        response.close()
+        if viewer == ANON and response.status_code == 302:
+            assert location.startswith("/sign-in"), (viewer, location)
+    assert seen == row.expected
+
+
+def _rules(app) -> set[tuple[str, str]]:
+    return {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - IGNORED_METHODS
+    }
+
+
+def test_every_route_has_a_row(app):
+    listed = {(row.endpoint, row.method) for row in ROWS}
+    routes = {f"{m} {r.rule} ({r.endpoint})": (r.endpoint, m)
+              for r in app.url_map.iter_rules() for m in r.methods - IGNORED_METHODS}
+    missing = sorted(name for name, key in routes.items() if key not in listed)
+    stale = sorted(f"{m} {e}" for e, m in listed - _rules(app))
+    assert not missing, "Add a row to ROWS in tests/web/test_role_table.py for: " + "; ".join(
+        missing)
+    assert not stale, "ROWS lists routes the app no longer has: " + "; ".join(stale)
+
+
+def test_each_row_reaches_its_endpoint(app):
+    adapter = app.url_map.bind("localhost")
+    sample = {"site": 1, "user": 1, "ticket": "SR-000001", "resolved": "SR-000002",
+              "customer": 1, "category": 1, "token_id": 1, "notification": 1,
+              "survey_token": "abc"}
+    wrong = []
+    for row in ROWS:
+        endpoint, _args = adapter.match(row.path.format(**sample), method=row.method)
+        if endpoint != row.endpoint:
+            wrong.append(f"{_row_id(row)} goes to {endpoint}, not {row.endpoint}")
+    assert not wrong, wrong

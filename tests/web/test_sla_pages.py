@@ -1,5 +1,6 @@
 """The supervisor board and the SLA policy page."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -118,11 +119,42 @@ def test_policy_page_permissions(client, login, make_site):
     assert client.get(f"/sla/policy?site={other.id}").status_code == 200
 
 
-def test_ticket_page_and_lists_show_sla_badges(client, login, make_ticket):
+def test_ticket_page_shows_sla_badges(client, login, make_ticket):
     ticket = make_ticket(severity="high")
     login(user=ticket.owner)
     page = _text(client.get(f"/tickets/{ticket.ref}"))
     assert "First response" in page and "Met" in page
     assert "Resolution" in page and "On track" in page
-    listing = _text(client.get("/tickets/mine"))
-    assert "On track" in listing
+
+
+def _row_of(page: str, ref: str) -> str:
+    """The table row that links to ticket `ref`."""
+    rows = re.findall(r"<tr>.*?</tr>", page, flags=re.DOTALL)
+    matching = [row for row in rows if f">{ref}</a>" in row]
+    assert len(matching) == 1, f"{ref} is not listed once"
+    return matching[0]
+
+
+@pytest.mark.parametrize("path,which,state,clock_name", [
+    ("/tickets/mine", "owned", "On track", "Next contact"),
+    ("/", "owned", "On track", "Next contact"),
+    ("/", "unowned", "At risk", "First response"),
+    ("/tickets/unowned", "unowned", "At risk", "First response"),
+    ("/tickets/", "unowned", "At risk", "First response"),
+    ("/tickets/", "owned", "On track", "Next contact"),
+    ("/customers/{customer}", "unowned", "At risk", "First response"),
+])
+def test_lists_show_each_tickets_most_urgent_sla_clock(client, login, make_user, make_ticket,
+                                                       path, which, state, clock_name):
+    desk = make_user("front_desk")
+    tickets = {
+        "owned": make_ticket(owner=desk, severity="critical"),
+        "unowned": make_ticket(owner=None, site=desk.site, severity="high"),
+    }
+    clock.set_now(T0 + timedelta(minutes=25))
+    login(user=desk)
+    ticket = tickets[which]
+    response = client.get(path.format(customer=ticket.customer_id))
+    assert response.status_code == 200
+    row = _row_of(_text(response), ticket.ref)
+    assert re.search(rf'<span class="badge [^"]+" title="{clock_name}">{state}</span>', row), row
