@@ -91,6 +91,7 @@ API_FIELD_NAMES = {
     "customer_phone": "customer.phone",
     "customer_email": "customer.email",
     "customer_tier": "customer.tier",
+    "customer_locale": "customer.locale",
     "ownership.acknowledgement": "acknowledgement",
 }
 
@@ -145,6 +146,7 @@ def _new_ticket(body: dict) -> NewTicket:
             phone=_text(customer, "phone"),
             email=_text(customer, "email"),
             tier=_text(customer, "tier") or "standard",
+            locale=_text(customer, "locale") or "en",
         ),
         own_now=_flag(body, "own"),
         ownership={

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from tickets.labels import TIER_CHOICES
+from tickets.labels import LANGUAGE_CHOICES, TIER_CHOICES
 
 
 class CustomerForm(FlaskForm):
@@ -13,6 +13,7 @@ class CustomerForm(FlaskForm):
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
     email = StringField(_l("E-mail"), validators=[Optional(), Length(max=254)])
     tier = SelectField(_l("Tier"), choices=TIER_CHOICES)
+    locale = SelectField(_l("Language for surveys and mail"), choices=LANGUAGE_CHOICES)
     preferred_owner = SelectField(
         _l("Preferred owner"),
         validators=[Optional()],

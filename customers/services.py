@@ -9,7 +9,7 @@ from sqlalchemy import case, func, or_, select
 
 from auth.models import User
 from core.validation import ValidationFailed
-from customers.models import TIERS, Customer
+from customers.models import LOCALES, TIERS, Customer
 from extensions import db
 
 REPEAT_WINDOW = timedelta(days=90)
@@ -24,6 +24,7 @@ class CustomerInput:
     tier: str = "standard"
     notes: str = ""
     preferred_owner: User | None = None
+    locale: str = "en"
 
 
 def phone_digits(phone: str) -> str:
@@ -38,6 +39,7 @@ def clean_customer_input(data: CustomerInput, prefix: str = "") -> dict:
         "phone": (data.phone or "").strip(),
         "tier": data.tier or "standard",
         "notes": (data.notes or "").strip(),
+        "locale": data.locale or "en",
     }
     if not cleaned["name"]:
         errors[f"{prefix}name"] = "The customer's name is required."
@@ -56,6 +58,8 @@ def clean_customer_input(data: CustomerInput, prefix: str = "") -> dict:
         errors[f"{prefix}phone"] = "Give a phone number or an e-mail address (or both)."
     if cleaned["tier"] not in TIERS:
         errors[f"{prefix}tier"] = f"Unknown tier '{cleaned['tier']}'."
+    if cleaned["locale"] not in LOCALES:
+        errors[f"{prefix}locale"] = "Choose English (en) or Chinese (zh_Hans)."
     if errors:
         raise ValidationFailed(errors)
     return cleaned
@@ -73,6 +77,7 @@ def create_customer(site_id: int, data: CustomerInput, prefix: str = "") -> Cust
         tier=cleaned["tier"],
         notes=cleaned["notes"],
         preferred_owner=data.preferred_owner,
+        locale=cleaned["locale"],
     )
     db.session.add(customer)
     db.session.flush()
@@ -92,6 +97,7 @@ def update_customer(
     customer.email = cleaned["email"]
     customer.tier = cleaned["tier"]
     customer.notes = cleaned["notes"]
+    customer.locale = cleaned["locale"]
     customer.preferred_owner = data.preferred_owner
     db.session.flush()
     if tier_changed:

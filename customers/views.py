@@ -108,6 +108,7 @@ def _customer_input(form: CustomerForm) -> CustomerInput:
         email=form.email.data or "",
         tier=form.tier.data,
         notes=form.notes.data or "",
+        locale=form.locale.data,
         preferred_owner=db.session.get(User, int(owner_id)) if owner_id else None,
     )
 

@@ -89,6 +89,7 @@ def seed_customers(site: Site, cast: dict[str, User], rng: random.Random, since:
             tier=tier,
             notes=notes,
             preferred_owner=cast[preferred] if preferred else None,
+            locale="zh_Hans" if any("\u4e00" <= ch <= "\u9fff" for ch in name) else "en",
         )
         customer = create_customer(site.id, data)
         customer.created_at = since

@@ -64,6 +64,7 @@ CHANNEL_LABELS = {
     "survey": _l("Survey"),
 }
 TIER_LABELS = {"standard": _l("Standard"), "key": _l("Key"), "vip": _l("VIP")}
+LANGUAGE_LABELS = {"en": "English", "zh_Hans": "中文"}
 REMEDY_LABELS = {
     "refund": _l("Refund"),
     "replacement": _l("Replacement"),
@@ -227,6 +228,7 @@ CHANNEL_CHOICES = choices(CHANNEL_LABELS)
 DIMENSION_CHOICES = choices(DIMENSION_LABELS)
 SEVERITY_CHOICES = choices(SEVERITY_LABELS)
 TIER_CHOICES = choices(TIER_LABELS)
+LANGUAGE_CHOICES = choices(LANGUAGE_LABELS)
 REMEDY_CHOICES = choices(REMEDY_LABELS)
 RESPONSE_CHOICES = choices(RESPONSE_LABELS)
 ROOT_CAUSE_CHOICES = choices(ROOT_CAUSE_LABELS)

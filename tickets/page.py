@@ -126,6 +126,7 @@ def prepare_new_ticket_form(form: NewTicketForm, user: User) -> None:
         del form.site_id
     if not form.is_submitted():
         form.own_now.data = user.role == "front_desk"
+        form.customer_locale.data = user.locale
 
 
 def new_ticket_input(form: NewTicketForm, user: User) -> NewTicket:
@@ -140,6 +141,7 @@ def new_ticket_input(form: NewTicketForm, user: User) -> NewTicket:
             phone=form.customer_phone.data or "",
             email=form.customer_email.data or "",
             tier=form.customer_tier.data,
+            locale=form.customer_locale.data,
         )
     return NewTicket(
         site=site,

@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
             "dimension_hints": labels.DIMENSION_HINTS,
             "channel_labels": labels.CHANNEL_LABELS,
             "tier_labels": labels.TIER_LABELS,
+            "language_labels": labels.LANGUAGE_LABELS,
             "remedy_labels": labels.REMEDY_LABELS,
             "response_labels": labels.RESPONSE_LABELS,
             "root_cause_labels": labels.ROOT_CAUSE_LABELS,

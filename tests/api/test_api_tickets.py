@@ -286,3 +286,17 @@ def test_ticket_json_carries_each_sla_clock(client, make_user, bearer):
     late = _ok(client.get(f"/api/v1/tickets/{ticket['ref']}", headers=headers))
     assert late["sla"]["fix_offered"]["state"] == "breached"
     assert late["sla"]["next_contact"]["state"] == "breached"
+
+
+def test_the_customers_language_is_taken_and_checked(client, make_user, bearer):
+    from customers.models import Customer
+
+    headers = bearer(make_user())
+    customer = {**NEW_TICKET["customer"], "locale": "zh_Hans"}
+    _create(client, headers, customer=customer)
+    assert db.session.scalars(select(Customer.locale)).one() == "zh_Hans"
+    bad = {**NEW_TICKET["customer"], "phone": "+39 333 000 0000", "locale": "fr"}
+    response = client.post("/api/v1/tickets", json={**NEW_TICKET, "customer": bad},
+                           headers=headers)
+    assert response.status_code == 422
+    assert "customer.locale" in response.get_json()["error"]["fields"]
