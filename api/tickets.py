@@ -179,7 +179,11 @@ def _list_filters() -> queries.TicketFilters:
     ):
         if args.get(name) and args[name] not in allowed:
             raise ValidationFailed({name: f"Unknown {name} '{args[name]}'."})
+    overdue_flag = args.get("overdue", "").strip().lower()
+    if overdue_flag not in ("", "true", "false"):
+        raise ValidationFailed({"overdue": "Use overdue=true or overdue=false."})
     return queries.TicketFilters(
+        overdue_at=utcnow() if overdue_flag == "true" else None,
         status=args.get("status", ""),
         dimension=args.get("dimension", ""),
         severity=args.get("severity", ""),

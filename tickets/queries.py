@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import joinedload
 
 from auth.models import User
@@ -28,6 +28,7 @@ class TicketFilters:
     date_from: date | None = None
     date_to: date | None = None
     q: str = ""
+    overdue_at: datetime | None = None
 
 
 def base_query(user: User) -> Select:
@@ -117,6 +118,22 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def overdue(now: datetime):
+    """Open tickets with a deadline passed and not met: first response, fix, resolution (not
+    while paused) or the next contact promised to the customer. Each test reads one of the
+    indexed due columns."""
+    return and_(
+        Ticket.status.in_(OPEN),
+        or_(
+            and_(Ticket.first_response_due < now, Ticket.owned_at.is_(None)),
+            and_(Ticket.fix_offered_due < now, Ticket.fix_offered_at.is_(None),
+                 Ticket.declined_at.is_(None)),
+            and_(Ticket.resolution_due < now, Ticket.resolution_paused_since.is_(None)),
+            and_(Ticket.next_contact_by < now, Ticket.next_contact_met_at.is_(None)),
+        ),
+    )
+
+
 def site_tickets(user: User, filters: TicketFilters, zone: ZoneInfo) -> Select:
     """The site list: filters combine with AND; dates are the viewer's site-local days."""
     stmt = base_query(user)
@@ -141,4 +158,6 @@ def site_tickets(user: User, filters: TicketFilters, zone: ZoneInfo) -> Select:
         stmt = stmt.where(Ticket.created_at < end)
     if filters.q.strip():
         stmt = _search(stmt, filters.q)
+    if filters.overdue_at is not None:
+        stmt = stmt.where(overdue(filters.overdue_at))
     return stmt.order_by(Ticket.created_at.desc(), Ticket.id.desc())

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from auth.permissions import permission_required
+from core.clock import utcnow
 from extensions import db
 from tickets import labels, queries
 from tickets.views import bp
@@ -78,6 +79,7 @@ def filters_from_request() -> queries.TicketFilters:
         date_from=_date_arg("from"),
         date_to=_date_arg("to"),
         q=request.args.get("q", "").strip()[:100],
+        overdue_at=utcnow() if request.args.get("overdue") in ("1", "true", "on") else None,
     )
 
 

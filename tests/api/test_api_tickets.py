@@ -300,3 +300,19 @@ def test_the_customers_language_is_taken_and_checked(client, make_user, bearer):
                            headers=headers)
     assert response.status_code == 422
     assert "customer.locale" in response.get_json()["error"]["fields"]
+
+
+def test_overdue_lists_only_open_tickets_past_a_deadline(client, make_user, bearer,
+                                                         make_ticket):
+    desk = make_user()
+    headers = bearer(desk)
+    late = make_ticket(owner=None, site=desk.site, severity="critical")
+    on_time = make_ticket(owner=desk, site=desk.site, severity="low")
+    clock.set_now(NOW + timedelta(minutes=20))
+    body = client.get("/api/v1/tickets?overdue=true", headers=headers).get_json()
+    refs = {t["ref"] for t in body["tickets"]}
+    assert late.ref in refs and on_time.ref not in refs
+    everything = client.get("/api/v1/tickets?overdue=false", headers=headers).get_json()
+    assert {late.ref, on_time.ref} <= {t["ref"] for t in everything["tickets"]}
+    bad = client.get("/api/v1/tickets?overdue=banana", headers=headers)
+    assert bad.status_code == 422 and "overdue" in bad.get_json()["error"]["fields"]

@@ -356,3 +356,20 @@ def test_customer_edit_without_the_owner_field_keeps_the_preferred_owner(client,
     assert (stored.name, stored.tier, stored.preferred_owner_id) == (
         "Guest Renamed", "key", owner_id)
     assert client.post(f"/customers/{ticket.customer_id}/edit").status_code == 302
+
+
+def test_the_site_list_filters_overdue_tickets(client, login, make_user, make_ticket):
+    from datetime import UTC, datetime, timedelta
+
+    from core import clock
+
+    start = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+    clock.set_now(start)
+    supervisor = make_user("supervisor")
+    late = make_ticket(owner=None, site=supervisor.site, severity="critical")
+    fine = make_ticket(site=supervisor.site, severity="low")
+    clock.set_now(start + timedelta(minutes=20))
+    login(user=supervisor)
+    page = client.get("/tickets/?overdue=1").get_data(as_text=True)
+    assert late.ref in page and fine.ref not in page
+    assert 'id="f-overdue" name="overdue" value="1" checked' in page
