@@ -261,7 +261,7 @@ class NewTicketForm(FlaskForm):
     customer_email = StringField(_l("E-mail"), validators=[Optional(), Length(max=254)])
     customer_tier = SelectField(_l("Tier"), choices=labels.TIER_CHOICES, default="standard")
     customer_locale = SelectField(_l("Language for surveys and mail"),
-                                  choices=labels.LANGUAGE_CHOICES)
+                                  choices=labels.LANGUAGE_CHOICES, validators=[Optional()])
     channel = SelectField(_l("Channel"), choices=labels.CHANNEL_CHOICES, default="front_desk")
     dimension = SelectField(_l("What kind of service failed?"), choices=labels.DIMENSION_CHOICES)
     category_id = SelectField(_l("Category"), coerce=int, validators=[Optional()])

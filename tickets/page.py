@@ -141,7 +141,7 @@ def new_ticket_input(form: NewTicketForm, user: User) -> NewTicket:
             phone=form.customer_phone.data or "",
             email=form.customer_email.data or "",
             tier=form.customer_tier.data,
-            locale=form.customer_locale.data,
+            locale=form.customer_locale.data or user.locale,
         )
     return NewTicket(
         site=site,
