@@ -14,24 +14,14 @@ from followups.models import FollowUp
 from followups.rules import Verdict
 from followups.services import record_follow_up
 from notifications.models import Notification
+from tests.conftest import FIX_FIELDS, RESOLUTION_FIELDS
 from tickets.actions import perform
 from tickets.errors import ActionRefused
 from tickets.models import TicketEvent
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-FIX = {
-    "action": "Move the guest to a quiet room on floor 12 tonight",
-    "remedy_type": "upgrade",
-    "compensation": "0",
-}
-RESOLUTION = {
-    "outcome": "Moved to 1203; guest thanked us",
-    "customer_response": "accepted",
-    "root_cause": "process",
-    "root_cause_note": "Noisy rooms were not flagged at check-in",
-    "fault": "us",
-}
+FIX, RESOLUTION = FIX_FIELDS, RESOLUTION_FIELDS
 
 
 @pytest.fixture
