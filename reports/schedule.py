@@ -7,7 +7,6 @@ downtime (older weeks can be stored from the report page). Running it twice is h
 a stored week is never stored again, even by two schedulers at once.
 """
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,7 +17,6 @@ from reports.snapshots import store_once, stored
 from reports.weeks import IsoWeek, last_trigger
 from sites.models import Site
 
-log = logging.getLogger(__name__)
 TRIGGER_WEEKDAY, TRIGGER_HOUR = 0, 8
 
 
@@ -57,8 +55,8 @@ def run_weekly_reports(now: datetime) -> list[str]:
         snapshot = store_once(report.week, report.site, now)
         if snapshot is None:
             continue
-        announce(snapshot, now)
+        told = announce(snapshot, now)
         db.session.commit()
-        done.append(f"{report.week} {report.site.name if report.site else 'all sites'}")
-        log.info("weekly report stored: %s", done[-1])
+        where = report.site.name if report.site else "all sites"
+        done.append(f"{report.week} {where} (told {told} manager(s))")
     return done

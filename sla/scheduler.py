@@ -43,7 +43,7 @@ def run_weekly_reports(app: Flask) -> None:
     with app.app_context():
         try:
             for line in store_due_reports(utcnow()):
-                log.info("weekly report stored and announced: %s", line)
+                log.info("weekly report stored: %s", line)
         except Exception:
             log.exception("the weekly report run failed; it runs again in five minutes")
 
@@ -99,4 +99,4 @@ def init_app(app: Flask) -> None:
         scheduler = build_scheduler(app, blocking=False)
         scheduler.start()
         app.extensions["scheduler"] = scheduler
-        log.info("in-process scheduler started (SLA sweep every minute)")
+        log.info("in-process scheduler started (SLA sweep every minute, weekly reports)")
