@@ -125,7 +125,7 @@ def attachment_json(ticket: Ticket, attachment: Attachment) -> dict:
         "size": attachment.size,
         "uploaded_by": attachment.uploaded_by.username if attachment.uploaded_by else None,
         "uploaded_at": iso(attachment.uploaded_at),
-        "url": f"/tickets/{ticket.ref}/attachments/{attachment.id}",
+        "url": f"/api/v1/tickets/{ticket.ref}/attachments/{attachment.id}",
     }
 
 

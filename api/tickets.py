@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from flask import current_app, g, jsonify, request, url_for
+from flask import current_app, g, jsonify, request, send_file, url_for
 from sqlalchemy import func, or_, select
 
 from api.base import BadRequest, api_permission, bp, json_body
@@ -19,6 +19,7 @@ from extensions import db
 from sites.services import find_site
 from tickets import labels, queries
 from tickets.access import load_ticket
+from tickets.attachments import path_of
 from tickets.intake import NewTicket, open_ticket
 from tickets.models import Category
 from tickets.steps import take_step
@@ -268,6 +269,18 @@ def add_attachment(ref: str):
     return response
 
 
+@bp.get("/tickets/<ref>/attachments/<int:attachment_id>")
+@api_permission("work_tickets")
+def get_attachment(ref: str, attachment_id: int):
+    """The attachment's bytes, with its checked content type."""
+    ticket = load_ticket(ref, g.api_user)
+    found = next((a for a in ticket.attachments if a.id == attachment_id), None)
+    if found is None or not path_of(found.storage_key).exists():
+        return json_error(404, "No such attachment on this ticket.")
+    return send_file(path_of(found.storage_key), mimetype=found.content_type,
+                     download_name=found.file_name, as_attachment=True, max_age=0)
+
+
 @bp.post("/tickets/<ref>/<verb>")
 @api_permission("work_tickets")
 def ticket_action(ref: str, verb: str):
@@ -280,8 +293,6 @@ def ticket_action(ref: str, verb: str):
     data = _datetimes(_flatten({k: v for k, v in body.items() if k != "version"}))
     if action == "reclassify":
         data["category_id"] = _category_id(_text(body, "category"))
-    if action == "resolve":
-        data.setdefault("fault", "unknown")
     try:
         take_step(ticket, action, g.api_user, data, version=version, now=utcnow())
     except ValidationFailed as failed:

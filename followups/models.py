@@ -55,6 +55,9 @@ class FollowUp(db.Model):
     def is_open(self) -> bool:
         return self.done_at is None
 
+    def is_overdue(self, now: datetime) -> bool:
+        return self.done_at is None and self.due_at < now
+
     @property
     def unreached_attempts(self) -> int:
         return sum(1 for attempt in self.attempts if not attempt.reached)

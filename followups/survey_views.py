@@ -2,6 +2,7 @@
 
 from flask import Blueprint, current_app, g, render_template, request
 from flask_babel import refresh
+from flask_wtf.csrf import CSRFError
 
 from core.clock import utcnow
 from core.validation import ValidationFailed
@@ -36,6 +37,20 @@ def _problem_page(error: SurveyLinkError):
     _use_language(customer.locale if customer else None)
     page = render_template("survey/problem.html", problem=str(error.problem))
     return page, PROBLEM_STATUS[error.problem]
+
+
+@bp.errorhandler(CSRFError)
+def _expired_form(_error):
+    """The page sat open too long (or cookies are off): show the questions again."""
+    token = (request.view_args or {}).get("token", "")
+    try:
+        follow_up = open_survey(token, current_app.config["SECRET_KEY"], utcnow())
+    except SurveyLinkError as error:
+        return _problem_page(error)
+    locale = _use_language(follow_up.ticket.customer.locale)
+    page = render_template("survey/form.html", form=SurveyForm(formdata=None),
+                           ticket=follow_up.ticket, locale=locale, token=token, expired=True)
+    return page, 400
 
 
 @bp.route("/<token>", methods=["GET", "POST"])

@@ -9,6 +9,7 @@ from flask_login import current_user
 from auth.permissions import permission_required
 from core.clock import utcnow
 from extensions import db
+from followups.loop import open_follow_ups
 from followups.queries import SCOPES, WHEN, follow_up_queue
 from followups.survey_link import survey_url
 from tickets.access import load_ticket
@@ -40,10 +41,8 @@ def index():
 @permission_required("work_tickets")
 def survey_qr(ref: str):
     """The open survey's customer link as a QR code, for printing or showing on a phone."""
-    ticket = load_ticket(ref, current_user, with_history=True)
-    survey = next(
-        (f for f in ticket.follow_ups if f.kind == "survey" and f.done_at is None), None
-    )
+    ticket = load_ticket(ref, current_user)
+    survey = next((f for f in open_follow_ups(ticket) if f.kind == "survey"), None)
     if survey is None:
         abort(404)
     svg = io.BytesIO()

@@ -49,7 +49,8 @@ def _site(text: str | None, user: User) -> Site | None:
         return user.site
     if text is None or text.strip().lower() in ALL_SITES:
         return None
-    site = db.session.get(Site, int(text)) if text.isdigit() else find_site(text)
+    is_id = text.isascii() and text.isdigit() and len(text) < 10
+    site = db.session.get(Site, int(text)) if is_id else find_site(text)
     if site is None:
         raise ValidationFailed({"site": f"No site called '{text}'."})
     return site

@@ -83,7 +83,7 @@ def _figures(week: IsoWeek, site: Site | None, sites: list[Site], now: datetime)
         **measures.rates(scope, volume),
         **_csat(csat),
         "survey_response": measures.survey_response(scope),
-        **_compensation(compensation),
+        **_compensation(compensation, len({each.currency for each in sites}) > 1),
         "root_causes": measures.root_causes(scope),
         "fault_split": measures.fault_split(scope),
         "prevention": lists.prevention(scope),
@@ -92,6 +92,7 @@ def _figures(week: IsoWeek, site: Site | None, sites: list[Site], now: datetime)
         "oldest_open": backlog.oldest_open(scope),
         "open_overdue": backlog.open_overdue(scope),
         "owners": owner_table(volume, sla, csat, compensation),
+        **lists.list_counts(scope),
     }
 
 
@@ -137,23 +138,27 @@ def _csat(counts: dict) -> dict:
     return {"csat": {"responses": responses, "average": average}, "csat_average": average}
 
 
-def _compensation(rows: measures.CompensationRows) -> dict:
-    """Total, average and count over the latest offers of the week's resolved tickets, and
-    per remedy type (those with offers). With all sites, amounts in different currencies
-    are added as they are (the report's `currency` is then None)."""
+def _compensation(rows: measures.CompensationRows, mixed_currencies: bool) -> dict:
+    """Total, average and count over the latest offers of the week's resolved tickets, per
+    remedy type (those with offers) and per currency. Amounts are never added across
+    currencies: when the sites use several, the totals and averages are None and
+    `compensation_by_currency` carries the money."""
     by_remedy: dict[str, list] = {}
-    for remedy, _owner, count, amount in rows:
+    by_currency: dict[str, Decimal] = {}
+    for remedy, _owner, currency, count, amount in rows:
         entry = by_remedy.setdefault(remedy, [0, Decimal(0)])
         entry[0] += count
         entry[1] += amount
+        by_currency[currency] = by_currency.get(currency, Decimal(0)) + amount
     count = sum(entry[0] for entry in by_remedy.values())
     whole = sum((entry[1] for entry in by_remedy.values()), Decimal(0))
     return {
-        "compensation_total": money(whole),
-        "compensation_average": money_mean(whole, count),
+        "compensation_total": None if mixed_currencies else money(whole),
+        "compensation_average": None if mixed_currencies else money_mean(whole, count),
         "compensation_count": count,
+        "compensation_by_currency": {c: money(t) for c, t in sorted(by_currency.items())},
         "compensation_by_remedy": {
-            remedy: {"count": entry[0], "total": money(entry[1])}
+            remedy: {"count": entry[0], "total": None if mixed_currencies else money(entry[1])}
             for remedy, entry in sorted(by_remedy.items())
         },
     }

@@ -44,8 +44,8 @@ def indexed(figures: dict | None) -> dict:
     result["root_causes"] = {r["cause"]: r for r in figures.get("root_causes", [])}
     result["owners"] = {o["username"]: o for o in figures.get("owners", [])}
     result["lists"] = {
-        "repeat_complainants": len(figures.get("repeat_complainants", [])),
-        "open_overdue": len(figures.get("open_overdue", [])),
+        "repeat_complainants": figures.get("repeat_complainants_count", 0),
+        "open_overdue": figures.get("open_overdue_count", 0),
         "gestures": (figures.get("gestures") or {}).get("count", 0),
         "oldest_open_age_days": (figures.get("oldest_open") or {}).get("age_days"),
     }
@@ -93,6 +93,9 @@ def _outcome_rows() -> Iterator[Row]:
 
 
 def _keyed_rows(current: dict, previous: dict) -> Iterator[Row]:
+    for currency in _keys(current, previous, "compensation_by_currency"):
+        path = ("compensation_by_currency", currency)
+        yield Row("compensation_by_currency", currency, path, MONEY)
     for remedy in _keys(current, previous, "compensation_by_remedy"):
         for field, kind in (("count", COUNT), ("total", MONEY)):
             path = ("compensation_by_remedy", remedy, field)

@@ -48,6 +48,17 @@ def prevention(scope: Scope) -> dict:
     }
 
 
+def list_counts(scope: Scope) -> dict:
+    """The whole counts behind the capped lists: open-and-overdue tickets and repeat
+    complainants (the lists show at most LIST_LIMIT of each)."""
+    from reports.backlog import open_overdue_tickets
+
+    overdue, repeat = db.session.execute(
+        select(_count(open_overdue_tickets(scope)), _count(sets.repeat_customers(scope)))
+    ).one()
+    return {"open_overdue_count": overdue, "repeat_complainants_count": repeat}
+
+
 def repeat_complainants(scope: Scope) -> list[dict]:
     """Customers with a ticket this week and two or more in the 90 days to the week's end,
     most tickets first."""

@@ -2,8 +2,8 @@
 HTML summary of the key figures and a link to the page.
 
 With one site, every manager hears about that site's report. With several, each site's
-report goes to the managers based there and the all-sites report to every manager, so
-nobody gets a pile of mail on Monday morning.
+report goes to the managers based there (to every manager when none is) and the all-sites
+report to every manager, so nobody gets a pile of mail on Monday morning.
 """
 
 from datetime import datetime
@@ -27,13 +27,15 @@ def report_path(week: str, site_id: int | None) -> str:
 
 
 def recipients(snapshot: ReportSnapshot) -> list[User]:
+    """Every manager for the only site; with several, a site's report to the managers based
+    there (every manager when none is) and the all-sites report to every manager."""
     managers = select(User).where(User.role == "manager", User.active.is_(True))
+    everyone = list(db.session.scalars(managers.order_by(User.id)))
     several_sites = (db.session.scalar(select(func.count(Site.id))) or 0) > 1
-    if snapshot.site_id is None and not several_sites:
-        return []
-    if snapshot.site_id is not None and several_sites:
-        managers = managers.where(User.site_id == snapshot.site_id)
-    return list(db.session.scalars(managers.order_by(User.id)))
+    if snapshot.site_id is None:
+        return everyone if several_sites else []
+    based_there = [m for m in everyone if m.site_id == snapshot.site_id]
+    return based_there if several_sites and based_there else everyone
 
 
 def _message(figures: dict, where: str) -> str:

@@ -118,20 +118,22 @@ def survey_response(scope: Scope) -> dict:
     return rate(int(answered or 0), due)
 
 
-CompensationRows = list[tuple[str, int | None, int, object]]
+CompensationRows = list[tuple[str, int | None, str, int, object]]
 
 
 def compensation_counts(scope: Scope) -> CompensationRows:
-    """(remedy, owner id, offers, total amount) over the latest offers of resolved tickets."""
+    """(remedy, owner id, currency, offers, total amount) over the latest offers of the
+    week's resolved tickets; amounts are never added across currencies."""
     stmt = sets.offers(
         scope,
         FixOffer.remedy_type,
         Ticket.owner_id,
+        FixOffer.currency,
         func.count(FixOffer.id),
         func.sum(FixOffer.compensation),
-    ).group_by(FixOffer.remedy_type, Ticket.owner_id)
-    return [(remedy, owner, count, to_decimal(amount))
-            for remedy, owner, count, amount in db.session.execute(stmt)]
+    ).group_by(FixOffer.remedy_type, Ticket.owner_id, FixOffer.currency)
+    return [(remedy, owner, currency, count, to_decimal(amount))
+            for remedy, owner, currency, count, amount in db.session.execute(stmt)]
 
 
 def _resolved_by(scope: Scope, column) -> dict[str, int]:

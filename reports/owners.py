@@ -29,12 +29,21 @@ def _resolution_by_owner(sla: SlaRows) -> dict[int, tuple[int, int]]:
     return counted
 
 
-def _compensation_by_owner(rows: CompensationRows) -> dict[int, Decimal]:
-    totals: dict[int, Decimal] = {}
-    for _remedy, owner, _count, amount in rows:
-        if owner is not None:
-            totals[owner] = totals.get(owner, Decimal(0)) + amount
+def _compensation_by_owner(rows: CompensationRows) -> dict[int, Decimal | None]:
+    """Each owner's total; None for an owner whose offers are in more than one currency."""
+    totals: dict[int, Decimal | None] = {}
+    currencies: dict[int, set[str]] = {}
+    for _remedy, owner, currency, _count, amount in rows:
+        if owner is None:
+            continue
+        currencies.setdefault(owner, set()).add(currency)
+        before = totals.get(owner, Decimal(0))
+        totals[owner] = None if before is None or len(currencies[owner]) > 1 else before + amount
     return totals
+
+
+def _money_or_none(amount: Decimal | None) -> str | None:
+    return None if amount is None else money(amount)
 
 
 def owner_table(
@@ -63,6 +72,6 @@ def owner_table(
             "resolved": resolved.get(user.id, 0),
             "sla_resolution": percent(met, due),
             "csat_average": mean(score, answers),
-            "compensation": money(cost.get(user.id, 0)),
+            "compensation": _money_or_none(cost.get(user.id, Decimal(0))),
         })
     return sorted(rows, key=lambda row: (row["name"].casefold(), row["username"]))

@@ -75,12 +75,24 @@ def _pareto(figures: dict, drill: Drill) -> Markup:
                         desc=_("Largest first; the line is the cumulative share."))
 
 
+def _amount_or_count(entry: dict) -> float:
+    """The bar's length: the amount, or the number of offers when sites use several
+    currencies (amounts in different currencies are never added)."""
+    return float(entry["total"]) if entry["total"] is not None else float(entry["count"])
+
+
+def _money_text(entry: dict, currency: str) -> str:
+    if entry["total"] is None:
+        return _("%(n)s offers", n=entry["count"])
+    return f"{entry['total']} {currency} ({entry['count']})"
+
+
 def _compensation(figures: dict, drill: Drill) -> Markup:
     currency = figures.get("currency") or ""
     bars = [
-        Bar(str(REMEDY_LABELS.get(remedy, remedy)), float(entry["total"]),
-            text=f"{entry['total']} {currency} ({entry['count']})",
-            href=drill("compensation", remedy=remedy), css="chart-bar chart-money")
+        Bar(str(REMEDY_LABELS.get(remedy, remedy)), _amount_or_count(entry),
+            text=_money_text(entry, currency), href=drill("compensation", remedy=remedy),
+            css="chart-bar chart-money")
         for remedy, entry in figures["compensation_by_remedy"].items()
     ]
     return bar_chart(bars, chart_id="chart-compensation",

@@ -9,6 +9,7 @@ a stored week is never stored again, even by two schedulers at once.
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import select
 
@@ -52,11 +53,10 @@ def run_weekly_reports(now: datetime) -> list[str]:
 
     done = []
     for report in due_reports(now):
-        snapshot = store_once(report.week, report.site, now)
+        snapshot = store_once(report.week, report.site, now,
+                              then=partial(announce, now=now))
         if snapshot is None:
             continue
-        told = announce(snapshot, now)
-        db.session.commit()
         where = report.site.name if report.site else "all sites"
-        done.append(f"{report.week} {where} (told {told} manager(s))")
+        done.append(f"{report.week} {where}")
     return done

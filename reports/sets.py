@@ -88,8 +88,9 @@ def owned(scope: Scope) -> Select:
 
 
 def first_contact(scope: Scope) -> Select:
-    """Resolved this week by the person who opened it, owned and resolved on the same local
-    day of the site (the day bounds are precomputed per site, DST-correct)."""
+    """Resolved this week by the person who opened it (the resolve event's actor, whoever
+    owns the ticket now), owned and resolved on the same local day of the site (the day
+    bounds are precomputed per site, DST-correct)."""
     res = resolutions(scope)
 
     def same_day(week: SiteWeek) -> ColumnElement[bool]:
@@ -101,8 +102,10 @@ def first_contact(scope: Scope) -> Select:
             )
         )
 
-    stmt = select(Ticket.id).join(res, res.c.ticket_id == Ticket.id)
-    return _ids(stmt.where(Ticket.owner_id == Ticket.opened_by_id, scope.each(same_day)))
+    resolve = and_(TicketEvent.ticket_id == Ticket.id, TicketEvent.action == "resolve",
+                   TicketEvent.created_at == res.c.resolved_at)
+    stmt = select(Ticket.id).join(res, res.c.ticket_id == Ticket.id).join(TicketEvent, resolve)
+    return _ids(stmt.where(TicketEvent.actor_id == Ticket.opened_by_id, scope.each(same_day)))
 
 
 # --- follow-ups ----------------------------------------------------------------------------

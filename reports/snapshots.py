@@ -51,13 +51,17 @@ def store(week: str, site: Site | None, now: datetime, actor: User | None = None
     return snapshot
 
 
-def store_once(week: str, site: Site | None, now: datetime) -> ReportSnapshot | None:
-    """Store the week unless it is already stored; commits. Returns the new snapshot, or
-    None when it existed (also when another process stored it a moment earlier)."""
+def store_once(week: str, site: Site | None, now: datetime, then=None
+               ) -> ReportSnapshot | None:
+    """Store the week unless it is already stored, run `then(snapshot)` in the same
+    transaction, and commit once. Returns the new snapshot, or None when it existed (also
+    when another process stored it a moment earlier: the unique key refuses the second)."""
     if stored(week, site) is not None:
         return None
     try:
         snapshot = store(week, site, now)
+        if then is not None:
+            then(snapshot)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

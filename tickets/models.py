@@ -1,6 +1,6 @@
 """Tickets and what hangs off them: fix offers, contacts, prevention actions, events."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, text
@@ -188,6 +188,10 @@ class PreventionAction(db.Model):
 
     ticket: Mapped[Ticket] = relationship(back_populates="prevention_actions")
 
+    def is_overdue(self, today: date) -> bool:
+        """Not done and due before `today` (the site's local date)."""
+        return self.done_at is None and self.due_on is not None and self.due_on < today
+
 
 class Attachment(db.Model):
     """A photo or receipt on a ticket. The bytes live in the upload folder under their
@@ -206,6 +210,13 @@ class Attachment(db.Model):
 
     ticket: Mapped[Ticket] = relationship(back_populates="attachments")
     uploaded_by: Mapped[User | None] = relationship()
+
+    @property
+    def is_image(self) -> bool:
+        """Shown in the page (JPEG, PNG, WebP); other kinds are downloaded."""
+        from tickets.files import is_image
+
+        return is_image(self.content_type)
 
 
 class TicketEvent(db.Model):

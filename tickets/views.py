@@ -15,7 +15,6 @@ from tickets import labels
 from tickets.access import load_ticket
 from tickets.attachments import path_of
 from tickets.errors import ActionRefused, TicketConflict
-from tickets.files import is_image
 from tickets.forms import ACTION_FORMS, NewTicketForm
 from tickets.intake import open_ticket
 from tickets.page import (
@@ -99,7 +98,7 @@ def attachment(ref: str, attachment_id: int):
     if found is None or not path_of(found.storage_key).exists():
         abort(404)
     return send_file(path_of(found.storage_key), mimetype=found.content_type,
-                     download_name=found.file_name, as_attachment=not is_image(found.content_type),
+                     download_name=found.file_name, as_attachment=not found.is_image,
                      max_age=0)
 
 

@@ -420,7 +420,9 @@ def _resolve(c: _Cleaner) -> None:
     c.choice("customer_response", CUSTOMER_RESPONSES)
     c.choice("root_cause", ROOT_CAUSES)
     c.text("root_cause_note")
-    c.choice("fault", FAULTS)
+    c.choice("fault", FAULTS, required=False)
+    if c.cleaned.get("fault") is None and "fault" not in c.errors:
+        c.cleaned["fault"] = "unknown"  # recorded for learning; not knowing is an answer
     c.text("prevention_action", required=False)
     c.text("prevention_owner", required=False)
     c.day("prevention_due")

@@ -26,6 +26,11 @@ def test_the_api_takes_a_multipart_upload(client, bearer, ticket):
     assert response.status_code == 201
     [item] = response.get_json()["attachments"]
     assert (item["file_name"], item["content_type"]) == ("bill.pdf", "application/pdf")
+    with client.get(item["url"], headers=headers) as download:
+        assert download.status_code == 200 and download.data == PDF
+        assert download.mimetype == "application/pdf"
+    missing = client.get(f"/api/v1/tickets/{ticket.ref}/attachments/999", headers=headers)
+    assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
     bad = client.post(f"/api/v1/tickets/{ticket.ref}/attachments", headers=headers,
                       data={"file": (io.BytesIO(b"hello"), "bill.pdf")},
                       content_type="multipart/form-data")

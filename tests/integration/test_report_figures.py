@@ -304,6 +304,7 @@ def expected_week_47(history) -> dict:
         "compensation_total": "190.00",
         "compensation_average": "63.33",
         "compensation_count": 3,
+        "compensation_by_currency": {"NZD": "190.00"},
         "compensation_by_remedy": {  # T5's latest offer is the replacement, not the discount
             "discount": {"count": 1, "total": "30.00"},
             "refund": {"count": 1, "total": "120.00"},
@@ -356,6 +357,7 @@ def expected_week_47(history) -> dict:
             {"username": "sue", "name": "Sue Smith", "new_owned": 1, "resolved": 0,
              "sla_resolution": 100.0, "csat_average": None, "compensation": "0.00"},
         ],
+        "open_overdue_count": 4, "repeat_complainants_count": 1,
     }
 
 
@@ -423,6 +425,7 @@ def expected_week_46(history) -> dict:
         "compensation_total": "50.00",
         "compensation_average": "25.00",
         "compensation_count": 2,
+        "compensation_by_currency": {"NZD": "50.00"},
         "compensation_by_remedy": {
             "complimentary": {"count": 1, "total": "0.00"},
             "discount": {"count": 1, "total": "50.00"},
@@ -450,6 +453,7 @@ def expected_week_46(history) -> dict:
             {"username": "ben", "name": "Ben Brown", "new_owned": 2, "resolved": 1,
              "sla_resolution": 100.0, "csat_average": None, "compensation": "0.00"},
         ],
+        "open_overdue_count": 1, "repeat_complainants_count": 0,
     }
 
 
@@ -498,11 +502,12 @@ def empty_week(week: str, start: str, end: str) -> dict:
         "csat": {"responses": 0, "average": None}, "csat_average": None,
         "survey_response": no_rate,
         "compensation_total": "0.00", "compensation_average": None, "compensation_count": 0,
-        "compensation_by_remedy": {},
+        "compensation_by_currency": {}, "compensation_by_remedy": {},
         "root_causes": [], "fault_split": {},
         "prevention": {"open": 0, "overdue": 0, "overdue_items": []},
         "repeat_complainants": [], "gestures": {"count": 0, "items": []},
         "oldest_open": None, "open_overdue": [], "owners": [],
+        "open_overdue_count": 0, "repeat_complainants_count": 0,
     }
 
 
@@ -545,9 +550,11 @@ def test_all_sites_count_each_site_in_its_own_week(history):
     assert figures["reopen"] == rate(1, 4, 25.0)
     assert figures["csat"] == {"responses": 2, "average": 3.5}
     assert figures["survey_response"] == rate(1, 2, 50.0)
-    assert (figures["compensation_total"], figures["compensation_count"]) == ("200.00", 4)
-    assert figures["compensation_average"] == "50.00"
-    assert figures["compensation_by_remedy"]["refund"] == {"count": 2, "total": "130.00"}
+    # NZD and USD are never added together: totals per currency, none overall.
+    assert (figures["compensation_total"], figures["compensation_count"]) == (None, 4)
+    assert figures["compensation_average"] is None
+    assert figures["compensation_by_currency"] == {"NZD": "190.00", "USD": "10.00"}
+    assert figures["compensation_by_remedy"]["refund"] == {"count": 2, "total": None}
     assert figures["root_causes"] == [
         {"cause": "people", "count": 2, "share": 50.0, "cumulative": 50.0},
         {"cause": "environment", "count": 1, "share": 25.0, "cumulative": 75.0},
@@ -733,3 +740,41 @@ def test_the_number_of_statements_does_not_grow_with_the_tickets(app, make_site,
     assert figures["csat"] == {"responses": 6, "average": 4.0}
     assert few == many
     assert many[0] <= 60
+
+
+def test_capped_lists_still_count_everything(app, make_site, make_user, make_ticket):
+    """The lists show 20 rows; the counts beside them cover every ticket."""
+    site = make_site(name="Crowded Hotel", timezone="Pacific/Auckland", currency="NZD")
+    desk = make_user("front_desk", site=site)
+    monday = datetime(2026, 11, 16, 9, 0, tzinfo=ZoneInfo("Pacific/Auckland"))
+    customer_id = None
+    for number in range(23):
+        clock.set_now(monday.astimezone(UTC) + timedelta(minutes=number))
+        same_guest = {"customer": None, "customer_id": customer_id} if customer_id else {
+            "customer": CustomerInput(name="Same Guest", phone="0211234567")}
+        ticket = make_ticket(owner=None, opener=desk, site=site, severity="critical",
+                             **same_guest)
+        customer_id = ticket.customer_id
+    figures = weekly_figures("2026-W47", site, NOW)
+    assert figures["open_overdue_count"] == 23 and len(figures["open_overdue"]) == 20
+    assert figures["repeat_complainants_count"] == 1
+
+
+def test_first_contact_follows_who_resolved_not_who_owns_now(app, make_site, make_user,
+                                                             make_ticket, resolve_ticket):
+    from tickets.actions import perform
+
+    site = make_site(name="Desk Hotel", timezone="Pacific/Auckland")
+    desk, other = make_user("front_desk", site=site), make_user("front_desk", site=site)
+    supervisor = make_user("supervisor", site=site)
+    clock.set_now(datetime(2026, 11, 17, 10, 0, tzinfo=ZoneInfo("Pacific/Auckland")))
+    ticket = resolve_ticket(make_ticket(owner=desk, site=site))
+    later = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Pacific/Auckland"))
+    perform(ticket, "reopen", supervisor, {"reason": "Called back"}, version=None, now=later)
+    perform(ticket, "reassign", supervisor, {"to": other.username, "reason": "Desk is away"},
+            version=None, now=later)
+    db.session.commit()
+    figures = weekly_figures("2026-W47", site, NOW)
+    assert figures["first_contact_resolution"] == rate(1, 1, 100.0)
+    members = db.session.scalars(figure_tickets("first_contact", "2026-W47", site, NOW)).all()
+    assert members == [ticket.id]

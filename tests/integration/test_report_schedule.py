@@ -89,3 +89,34 @@ def test_managers_hear_about_their_site_and_all_sites_by_html_mail(app, two_site
     assert to_east and all(html and "<table" in html for _to, _s, _b, html in to_east)
     assert any("/reports/weekly?week=2026-W47" in body for _to, _s, body, _h in to_east)
     assert any("Resolved on time" in html for _to, _s, _b, html in to_east)
+
+
+def test_a_failed_announcement_stores_nothing_so_the_next_run_retries(app, two_sites,
+                                                                     monkeypatch):
+    import reports.mail
+
+    monday = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
+
+    def broken(snapshot, now):
+        raise OSError("template missing")
+
+    monkeypatch.setattr(reports.mail, "announce", broken)
+    with pytest.raises(OSError):
+        run_weekly_reports(monday)
+    db.session.rollback()
+    assert _stored() == set()
+    monkeypatch.undo()
+    assert len(run_weekly_reports(monday)) == 3
+    assert db.session.scalars(select(Notification).where(
+        Notification.kind == "weekly_report")).all()
+
+
+def test_a_site_without_a_resident_manager_reports_to_every_manager(app, two_sites,
+                                                                    make_site):
+    _east, _west, people = two_sites
+    lonely = make_site(name="Lonely Inn", timezone="Asia/Shanghai")
+    run_weekly_reports(datetime(2026, 11, 23, 8, 30, tzinfo=UTC))
+    told = db.session.scalars(select(Notification.recipient_id).where(
+        Notification.kind == "weekly_report", Notification.message.contains("Lonely Inn"))).all()
+    assert sorted(told) == sorted([people["east"].id, people["west"].id])
+    assert lonely.id

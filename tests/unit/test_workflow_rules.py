@@ -130,10 +130,17 @@ def test_every_missing_field_is_named_at_once():
         "action", "remedy_type", "compensation", "committed_by",
     }
     assert set(_errors(Action.RESOLVE, {})) == {
-        "outcome", "customer_response", "root_cause", "root_cause_note", "fault",
+        "outcome", "customer_response", "root_cause", "root_cause_note",
     }
     assert set(_errors(Action.OWN, {})) == {"acknowledgement", "next_contact_by"}
     assert set(_errors(Action.TRANSFER, {})) == {"to", "handover_note"}
+
+
+def test_the_fault_is_unknown_unless_said_and_checked_when_said():
+    data = {"outcome": "Refunded one night", "customer_response": "accepted",
+            "root_cause": "process", "root_cause_note": "List not updated"}
+    assert validate(Action.RESOLVE, data, now=NOW)["fault"] == "unknown"
+    assert "fault" in _errors(Action.RESOLVE, {**data, "fault": "the moon"})
 
 
 def test_choices_are_checked():

@@ -145,9 +145,13 @@ ROWS = [
     page("reports.weekly", "GET", "/reports/weekly", 403, 200, 200, 404,
          params={"site": "{site}"}),
     page("reports.weekly_csv", "GET", "/reports/weekly.csv", 403, 200, 200, 200),
+    page("reports.weekly_csv", "GET", "/reports/weekly.csv", 403, 200, 200, 404,
+         params={"site": "{site}"}),
     page("reports.store_week", "POST", "/reports/weekly/store", 403, 403, 302, 403),
     page("reports.tickets", "GET", "/reports/weekly/tickets", 403, 200, 200, 200,
          params={"figure": "new"}),
+    page("reports.tickets", "GET", "/reports/weekly/tickets", 403, 200, 200, 404,
+         params={"figure": "new", "site": "{site}"}),
     # Assets.
     public("static", "GET", "/static/js/customer_search.js", 200),
     public("bootstrap.static", "GET", "/bootstrap/static/css/bootstrap.min.css", 200),
@@ -165,6 +169,10 @@ ROWS = [
         422, 422, 422, 404),
     api("api.notifications", "GET", "/api/v1/notifications", 200, 200, 200, 200),
     api("api.weekly_report", "GET", "/api/v1/reports/weekly", 403, 200, 200, 200),
+    api("api.weekly_report", "GET", "/api/v1/reports/weekly", 403, 200, 200, 422,
+        params={"site": "{site}"}),
+    api("api.get_attachment", "GET", "/api/v1/tickets/{ticket}/attachments/999999",
+        404, 404, 404, 404),
 ]
 
 

@@ -131,3 +131,26 @@ def test_the_page_fits_a_phone_and_needs_no_script(client, survey):
     assert 'name="viewport"' in text
     assert "<script" not in text
     assert "navbar" not in text
+
+
+def test_an_expired_form_shows_the_questions_again_politely(client, survey, app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = client.post(_path(survey), data={**HAPPY, "csrf_token": "stale"})
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert 'id="survey-expired"' in text and 'name="csrf_token"' in text
+    assert _attempts() == 0
+
+
+def test_two_answers_racing_on_one_link_record_only_one(client, survey, app):
+    """Both pages were opened; the first answer wins, the second gets the polite page."""
+    other = app.test_client()
+    assert client.get(_path(survey)).status_code == 200
+    assert other.get(_path(survey)).status_code == 200
+    assert client.post(_path(survey), data=HAPPY).status_code == 200
+    late = other.post(_path(survey), data={**HAPPY, "csat": "1"})
+    assert late.status_code == 410
+    assert _attempts() == 1
