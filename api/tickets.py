@@ -19,7 +19,7 @@ from extensions import db
 from sites.services import find_site
 from tickets import labels, queries
 from tickets.access import load_ticket
-from tickets.attachments import path_of
+from tickets.attachments import find_attachment, path_of
 from tickets.intake import NewTicket, open_ticket
 from tickets.models import Category
 from tickets.steps import take_step
@@ -274,8 +274,8 @@ def add_attachment(ref: str):
 def get_attachment(ref: str, attachment_id: int):
     """The attachment's bytes, with its checked content type."""
     ticket = load_ticket(ref, g.api_user)
-    found = next((a for a in ticket.attachments if a.id == attachment_id), None)
-    if found is None or not path_of(found.storage_key).exists():
+    found = find_attachment(ticket, attachment_id)
+    if found is None:
         return json_error(404, "No such attachment on this ticket.")
     return send_file(path_of(found.storage_key), mimetype=found.content_type,
                      download_name=found.file_name, as_attachment=True, max_age=0)

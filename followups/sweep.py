@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 from core.formatting import local_time
 from customers.models import Customer
 from extensions import db
+from followups.loop import KIND_WORDS
 from followups.models import FollowUp
 from followups.survey_link import expires_at, survey_url
 from notifications import mail
@@ -25,7 +26,6 @@ from tickets.models import Ticket
 log = logging.getLogger("notifications.mail")
 BATCH = 200
 MAX_SURVEY_MAIL_ATTEMPTS = 5
-KIND_WORDS = {"check_in": "check-in", "survey": "survey"}
 
 
 def _locked(stmt):

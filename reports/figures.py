@@ -45,13 +45,13 @@ def weekly_figures(week: str | IsoWeek, site: Site | None, now: datetime) -> dic
     (aware), with `previous`: the same figures for the week before (without its own
     `previous`). Raises ValueError for a malformed week."""
     iso_week = as_week(week)
-    sites = _sites(site)
+    sites = sites_of(site)
     figures = _figures(iso_week, site, sites, now)
     figures["previous"] = _figures(previous_week(iso_week), site, sites, now)
     return figures
 
 
-def _sites(site: Site | None) -> list[Site]:
+def sites_of(site: Site | None) -> list[Site]:
     if site is not None:
         return [site]
     return list(db.session.scalars(select(Site).order_by(Site.id)))
@@ -239,7 +239,7 @@ def figure_tickets(
     take them. KeyError for an unknown figure, ValueError for a bad filter or week."""
     group = {name: value for name, value in group.items() if value is not None}
     figure = _figure(key, group)
-    scope = build_scope(as_week(week), _sites(site), now)
+    scope = build_scope(as_week(week), sites_of(site), now)
     params = {name: group[name] for name in (*figure.required, *figure.optional) if name in group}
     filters = [GROUP_FILTERS[name](value) for name, value in group.items()
                if name in GROUP_FILTERS]

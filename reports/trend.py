@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from reports import sets
+from reports.figures import sites_of
 from reports.scope import build_scope
 from reports.weeks import last_weeks, parse_week
 from sites.models import Site
@@ -19,14 +20,10 @@ from tickets.workflow import DIMENSIONS
 TREND_WEEKS = 8
 
 
-def _sites(site: Site | None) -> list[Site]:
-    return [site] if site is not None else list(db.session.scalars(select(Site)))
-
-
 def new_by_dimension(week: str, site: Site | None, now: datetime,
                      weeks: int = TREND_WEEKS) -> dict:
     """{"weeks": [oldest … `week`], "series": {dimension: [count per week]}}."""
-    sites = _sites(site)
+    sites = sites_of(site)
     shown = last_weeks(parse_week(week), weeks)
     series = {dimension: [] for dimension in DIMENSIONS}
     for each in shown:

@@ -33,6 +33,14 @@ def keep_bytes(content: bytes) -> str:
     return key
 
 
+def find_attachment(ticket, attachment_id: int) -> Attachment | None:
+    """The ticket's attachment `attachment_id` whose bytes are still on disk, else None."""
+    found = next((a for a in ticket.attachments if a.id == attachment_id), None)
+    if found is None or not path_of(found.storage_key).exists():
+        return None
+    return found
+
+
 def new_attachment(data: dict, actor, now) -> Attachment:
     """An Attachment row for cleaned upload data (`content`, `content_type`, `file_name`)."""
     return Attachment(

@@ -13,7 +13,7 @@ from core.validation import ValidationFailed
 from extensions import db
 from tickets import labels
 from tickets.access import load_ticket
-from tickets.attachments import path_of
+from tickets.attachments import find_attachment, path_of
 from tickets.errors import ActionRefused, TicketConflict
 from tickets.forms import ACTION_FORMS, NewTicketForm
 from tickets.intake import open_ticket
@@ -94,8 +94,8 @@ def act(ref: str, action: str):
 def attachment(ref: str, attachment_id: int):
     """An attachment of a ticket the user may see: photos shown, PDFs downloaded."""
     ticket = load_ticket(ref, current_user)
-    found = next((a for a in ticket.attachments if a.id == attachment_id), None)
-    if found is None or not path_of(found.storage_key).exists():
+    found = find_attachment(ticket, attachment_id)
+    if found is None:
         abort(404)
     return send_file(path_of(found.storage_key), mimetype=found.content_type,
                      download_name=found.file_name, as_attachment=not found.is_image,
