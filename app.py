@@ -21,6 +21,8 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    register_signals()
+    register_transaction_boundary(app)
     register_template_helpers(app)
     register_scheduler(app)
     return app
@@ -30,14 +32,33 @@ def configure_logging() -> None:
     """Our own INFO lines (sweeps, mail) on stderr unless logging is already set up."""
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
-    for name in ("sla", "notifications"):
+    for name in ("jobs", "tickets", "sla", "notifications", "outbox"):
         logging.getLogger(name).setLevel(logging.INFO)
 
 
 def register_scheduler(app: Flask) -> None:
-    from sla import scheduler
+    from jobs import schedule
 
-    scheduler.init_app(app)
+    schedule.init_app(app)
+
+
+def register_signals() -> None:
+    """Higher packages listen to lower ones (a ticket resolved → follow-ups planned; a step
+    taken → the people who must act next told). Connecting twice is harmless."""
+    from followups import services as followup_services
+    from notifications import alerts
+    from tickets import recompute
+
+    alerts.connect()
+    followup_services.connect()
+    recompute.connect()
+
+
+def register_transaction_boundary(app: Flask) -> None:
+    """Last of the registrations that add views and commands: it wraps them all."""
+    from core import transaction
+
+    transaction.init_app(app)
 
 
 def select_locale() -> str:
@@ -52,8 +73,8 @@ def select_locale() -> str:
 
 
 def register_extensions(app: Flask) -> None:
+    from auth.session import init_login
     from core import database, security
-    from core.session import init_login
 
     db.init_app(app)
     with app.app_context():
@@ -93,7 +114,7 @@ def register_blueprints(app: Flask) -> None:
     from notifications import views as notification_views
     from reports import models as report_models  # noqa: F401 - tables for create_all
     from reports import views as report_views
-    from sla import views as sla_views
+    from supervision import views as sla_views
     from tickets import queue_views  # noqa: F401 - registers the queue routes
     from tickets import views as ticket_views
 
@@ -124,19 +145,20 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from auth import cli as auth_cli
-    from core import cli as core_cli
     from demo import cli as demo_cli
+    from jobs import cli as jobs_cli
+    from outbox import cli as outbox_cli
     from reports import cli as report_cli
     from sites import cli as sites_cli
-    from sla import cli as sla_cli
 
-    for module in (core_cli, sites_cli, auth_cli, demo_cli, sla_cli, report_cli):
+    for module in (jobs_cli, sites_cli, auth_cli, demo_cli, outbox_cli, report_cli):
         module.init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from core import formatting, navigation
+    from core import formatting
     from followups import views as followup_views
+    from home import navigation
     from notifications import views as notification_views
     from reports import views as report_views
     from sla import display

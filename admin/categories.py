@@ -9,7 +9,7 @@ from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from auth.permissions import permission_required
-from core.forms import apply_errors
+from core.forms import apply_errors, form_status
 from core.validation import ValidationFailed
 from extensions import db
 from tickets.categories import save_category
@@ -34,15 +34,14 @@ def index():
         try:
             save_category(form.name.data, form.dimension.data, form.active.data)
         except ValidationFailed as failed:
-            db.session.rollback()
             apply_errors(form, failed)
         else:
-            db.session.commit()
             flash(_("Category added."), "success")
             return redirect(url_for("categories.index"))
     stmt = select(Category).order_by(Category.dimension, Category.name)
     categories = db.session.scalars(stmt).all()
-    return render_template("admin/categories.html", form=form, categories=categories)
+    page = render_template("admin/categories.html", form=form, categories=categories)
+    return page, form_status(form)
 
 
 @bp.route("/<int:category_id>", methods=["GET", "POST"])
@@ -54,10 +53,9 @@ def edit(category_id: int):
         try:
             save_category(form.name.data, form.dimension.data, form.active.data, category)
         except ValidationFailed as failed:
-            db.session.rollback()
             apply_errors(form, failed)
         else:
-            db.session.commit()
             flash(_("Category saved."), "success")
             return redirect(url_for("categories.index"))
-    return render_template("admin/category_form.html", form=form, category=category)
+    page = render_template("admin/category_form.html", form=form, category=category)
+    return page, form_status(form)

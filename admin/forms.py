@@ -17,14 +17,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from core.forms import select_choices
+from core.vocabulary import ROLE_LABELS
 
-ROLE_CHOICES = select_choices(
-    [
-        ("front_desk", _l("Front desk")),
-        ("supervisor", _l("Supervisor")),
-        ("manager", _l("Manager")),
-    ]
-)
+ROLE_CHOICES = select_choices(ROLE_LABELS.items())
 LOCALE_CHOICES = select_choices([("en", "English"), ("zh_Hans", "简体中文")])
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from admin.forms import SiteForm
 from auth.permissions import permission_required
-from core.forms import submit_with_domain
+from core.forms import form_status, submit_with_domain
 from extensions import db
 from sites.models import Site
 from sites.services import SiteInput, create_site, format_holidays, update_site
@@ -39,10 +39,9 @@ def create():
     form = SiteForm()
     site = submit_with_domain(form, lambda: create_site(_site_input(form)))
     if site is not None:
-        db.session.commit()
         flash(_("Site %(name)s created.", name=site.name), "success")
         return redirect(url_for("sites.index"))
-    return render_template("admin/site_form.html", form=form, site=None)
+    return render_template("admin/site_form.html", form=form, site=None), form_status(form)
 
 
 @bp.route("/<int:site_id>", methods=["GET", "POST"])
@@ -54,7 +53,6 @@ def edit(site_id: int):
         form.hours.data = site.hours_spec
         form.holidays.data = format_holidays(site)
     if submit_with_domain(form, lambda: update_site(site, _site_input(form))) is not None:
-        db.session.commit()
         flash(_("Site %(name)s saved.", name=site.name), "success")
         return redirect(url_for("sites.index"))
-    return render_template("admin/site_form.html", form=form, site=site)
+    return render_template("admin/site_form.html", form=form, site=site), form_status(form)

@@ -10,7 +10,7 @@ from admin.forms import EditUserForm, ResetPasswordForm, UserForm
 from auth.models import User
 from auth.permissions import permission_required
 from auth.services import UserInput, create_user, reset_password, update_user
-from core.forms import apply_errors, select_choices
+from core.forms import apply_errors, form_status, select_choices
 from core.validation import ValidationFailed
 from extensions import db
 from sites.models import Site
@@ -55,13 +55,11 @@ def create():
         try:
             user = create_user(_user_input(form, form.username.data))
         except ValidationFailed as failed:
-            db.session.rollback()
             apply_errors(form, failed, aliases={"site": "site_id"})
         else:
-            db.session.commit()
             flash(_("User %(name)s created.", name=user.username), "success")
             return redirect(url_for("users.index"))
-    return render_template("admin/user_form.html", form=form, user=None)
+    return render_template("admin/user_form.html", form=form, user=None), form_status(form)
 
 
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
@@ -74,30 +72,29 @@ def edit(user_id: int):
         try:
             update_user(user, _user_input(form, user.username), active=form.active.data)
         except ValidationFailed as failed:
-            db.session.rollback()
             apply_errors(form, failed, aliases={"site": "site_id"})
         else:
-            db.session.commit()
             flash(_("User %(name)s saved.", name=user.username), "success")
             return redirect(url_for("users.index"))
-    return render_template(
+    page = render_template(
         "admin/user_form.html", form=form, user=user, reset_form=ResetPasswordForm()
     )
+    return page, form_status(form)
 
 
 @bp.route("/<int:user_id>/password", methods=["POST"])
 @permission_required("manage_users")
 def reset(user_id: int):
+    """Reset a user's password. A refused one is only flashed (back to the user's page):
+    `reset_password` checks before it changes anything, so the redirect commits nothing."""
     user = db.get_or_404(User, user_id)
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
             reset_password(user, form.password.data)
         except ValidationFailed as failed:
-            db.session.rollback()
             flash(_(failed.fields["password"]), "danger")
         else:
-            db.session.commit()
             flash(_("The password of %(name)s was reset.", name=user.username), "success")
     else:
         for errors in form.errors.values():

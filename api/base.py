@@ -1,18 +1,21 @@
-"""The API blueprint, bearer-token authentication and error translation."""
+"""The API blueprint, bearer-token authentication and error translation.
+
+The transaction boundary (`core.transaction`) commits a successful call once and rolls
+back any error answer, so these handlers only shape the response.
+"""
 
 import json
 from decimal import Decimal
 from functools import wraps
 
 from flask import Blueprint, g, request
-from flask_babel import force_locale
 
 from auth.permissions import has_permission
 from auth.tokens import user_for_token
 from core.clock import utcnow
 from core.errors import json_error
 from core.validation import ValidationFailed
-from extensions import csrf, db
+from extensions import csrf
 from tickets.errors import ActionRefused, TicketConflict
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -34,7 +37,6 @@ def authenticate():
     user = user_for_token(token.strip(), utcnow()) if scheme.lower() == "bearer" else None
     if user is None:
         return json_error(401, "A valid bearer token is required.")
-    db.session.commit()
     g.api_user = user
     return None
 
@@ -65,28 +67,20 @@ def json_body() -> dict:
 
 @bp.errorhandler(BadRequest)
 def _bad_request(error: BadRequest):
-    db.session.rollback()
     return json_error(400, str(error), error.fields)
 
 
 @bp.errorhandler(ValidationFailed)
 def _validation_failed(error: ValidationFailed):
-    db.session.rollback()
     return json_error(422, "Some fields are not valid.", error.fields)
 
 
 @bp.errorhandler(TicketConflict)
 def _conflict(error: TicketConflict):
-    db.session.rollback()
     return json_error(409, error.message)
 
 
 @bp.errorhandler(ActionRefused)
 def _refused(error: ActionRefused):
-    db.session.rollback()
     return json_error(409, error.reason)
 
-
-def english():
-    """API messages are in English whatever the token owner's locale."""
-    return force_locale("en")

@@ -4,9 +4,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from followups.models import FollowUp, FollowUpAttempt
-from sla.display import ticket_clocks
 from tickets.deadlines import CLOCK_NAMES
 from tickets.models import Attachment, FixOffer, Ticket, TicketEvent
+from tickets.template_helpers import ticket_clocks
 
 
 def iso(moment: datetime | None) -> str | None:

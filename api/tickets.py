@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask import current_app, g, jsonify, request, send_file, url_for
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from api.base import BadRequest, api_permission, bp, json_body
 from api.serializers import ticket_detail, ticket_summary
@@ -13,38 +13,18 @@ from core.clock import utcnow
 from core.errors import json_error
 from core.timeinput import parse_iso_aware
 from core.validation import ValidationFailed
-from customers.models import Customer
-from customers.services import CustomerInput, phone_digits
+from customers.services import CustomerInput
 from extensions import db
 from sites.services import find_site
 from tickets import labels, queries
 from tickets.access import load_ticket
+from tickets.actions import perform
 from tickets.attachments import find_attachment, path_of
 from tickets.intake import NewTicket, open_ticket
 from tickets.models import Category
-from tickets.steps import take_step
+from tickets.registry import BY_API_VERB, Entry
 
 DATETIME_FIELDS = ("next_contact_by", "committed_by")
-ACTION_ROUTES = {
-    "own": "own",
-    "contacts": "log_contact",
-    "offer-fix": "offer_fix",
-    "record-response": "record_response",
-    "approve": "approve",
-    "reject": "reject",
-    "resolve": "resolve",
-    "decline": "decline",
-    "transfer": "transfer",
-    "accept": "accept_transfer",
-    "reassign": "reassign",
-    "escalate": "escalate",
-    "reopen": "reopen",
-    "close": "close",
-    "reclassify": "reclassify",
-    "follow-ups": "follow_up",
-    "prevention-done": "complete_prevention",
-}
-VERSION_OPTIONAL = {"accept_transfer", "follow_up"}
 
 
 def _text(body: dict, name: str) -> str:
@@ -70,19 +50,6 @@ def _datetimes(body: dict) -> dict:
     if errors:
         raise ValidationFailed(errors)
     return data
-
-
-def _existing_customer(site_id: int, fields: dict) -> Customer | None:
-    """Reuse a customer of the site with the same phone digits or e-mail."""
-    conditions = []
-    if phone_digits(fields.get("phone") or ""):
-        conditions.append(Customer.phone_digits == phone_digits(fields["phone"]))
-    if fields.get("email"):
-        conditions.append(func.lower(Customer.email) == str(fields["email"]).strip().lower())
-    if not conditions:
-        return None
-    stmt = select(Customer).where(Customer.site_id == site_id, or_(*conditions)).limit(1)
-    return db.session.scalar(stmt)
 
 
 API_FIELD_NAMES = {
@@ -129,7 +96,6 @@ def _new_ticket(body: dict) -> NewTicket:
     customer = body.get("customer")
     if not isinstance(customer, dict):
         raise ValidationFailed({"customer": "Give the customer as an object with a name."})
-    existing = _existing_customer(site.id, customer)
     data = _datetimes(body)
     return NewTicket(
         site=site,
@@ -141,13 +107,13 @@ def _new_ticket(body: dict) -> NewTicket:
         desired_outcome=_text(body, "desired_outcome"),
         booking_ref=_text(body, "booking_ref"),
         is_safety=_flag(body, "is_safety"),
-        customer_id=existing.id if existing else None,
-        customer=None if existing else CustomerInput(
+        customer=CustomerInput(
             name=_text(customer, "name"),
             phone=_text(customer, "phone"),
             email=_text(customer, "email"),
             tier=_text(customer, "tier") or "standard",
-            locale=_text(customer, "locale") or "en",
+            locale=_text(customer, "locale") or None,
+            staff_locale=g.api_user.locale,
         ),
         own_now=_flag(body, "own"),
         ownership={
@@ -164,7 +130,6 @@ def create_ticket():
         ticket = open_ticket(g.api_user, _new_ticket(json_body()), utcnow())
     except ValidationFailed as failed:
         raise _as_api_fields(failed) from None
-    db.session.commit()
     response = jsonify(ticket_detail(ticket))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_ticket", ref=ticket.ref)
@@ -219,10 +184,10 @@ def get_ticket(ref: str):
     return jsonify(ticket_detail(load_ticket(ref, g.api_user, with_history=True)))
 
 
-def _version(body: dict, action: str) -> int | None:
+def _version(body: dict, entry: Entry) -> int | None:
     version = body.get("version")
     if version is None:
-        if action in VERSION_OPTIONAL:
+        if entry.version_optional:
             return None
         raise ValidationFailed({"version": "Send the version of the ticket you saw."})
     if isinstance(version, bool) or not isinstance(version, int):
@@ -260,10 +225,9 @@ def add_attachment(ref: str):
     }
     version = request.form.get("version", type=int)
     try:
-        take_step(ticket, "add_attachment", g.api_user, data, version=version, now=utcnow())
+        perform(ticket, "add_attachment", g.api_user, data, version=version, now=utcnow())
     except ValidationFailed as failed:
         raise _as_api_fields(failed) from None
-    db.session.commit()
     response = jsonify(ticket_detail(load_ticket(ref, g.api_user, with_history=True)))
     response.status_code = 201
     return response
@@ -284,18 +248,17 @@ def get_attachment(ref: str, attachment_id: int):
 @bp.post("/tickets/<ref>/<verb>")
 @api_permission("work_tickets")
 def ticket_action(ref: str, verb: str):
-    action = ACTION_ROUTES.get(verb)
-    if action is None:
+    entry = BY_API_VERB.get(verb)
+    if entry is None or entry.api_media != "json":
         return json_error(404, f"No ticket action '{verb}'.")
     ticket = load_ticket(ref, g.api_user)
     body = json_body()
-    version = _version(body, action)
+    version = _version(body, entry)
     data = _datetimes(_flatten({k: v for k, v in body.items() if k != "version"}))
-    if action == "reclassify":
+    if entry.action == "reclassify":
         data["category_id"] = _category_id(_text(body, "category"))
     try:
-        take_step(ticket, action, g.api_user, data, version=version, now=utcnow())
+        perform(ticket, entry.action, g.api_user, data, version=version, now=utcnow())
     except ValidationFailed as failed:
         raise _as_api_fields(failed) from None
-    db.session.commit()
     return jsonify(ticket_detail(load_ticket(ref, g.api_user, with_history=True)))

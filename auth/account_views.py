@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length
 
 from auth.tokens import create_token, revoke_token, tokens_of
 from core.clock import utcnow
-from extensions import db
+from core.forms import form_status
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -34,19 +34,18 @@ def tokens():
     new_token = None
     if form.validate_on_submit():
         _token, new_token = create_token(current_user, form.name.data, utcnow())
-        db.session.commit()
         form = TokenForm(formdata=None)
-    return render_template(
+    page = render_template(
         "account/tokens.html", form=form, tokens=tokens_of(current_user),
         new_token=new_token, revoke_form=RevokeForm(),
     )
+    return page, form_status(form)
 
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
 @login_required
 def revoke(token_id: int):
     if RevokeForm().validate_on_submit() and revoke_token(current_user, token_id, utcnow()):
-        db.session.commit()
         flash(_("The token was revoked."), "success")
     else:
         flash(_("That token cannot be revoked."), "danger")

@@ -9,7 +9,6 @@ from flask.cli import with_appcontext
 from auth.models import ROLES
 from auth.services import UserInput, create_user
 from core.validation import ValidationFailed
-from extensions import db
 from sites.cli import fail
 from sites.services import find_site
 
@@ -50,12 +49,9 @@ def create_user_command(
         if site is None:
             failed.fields["site"] = f"No site called '{site_name}'."
         fail(failed)
-    db.session.commit()
     click.echo(f"Created {user.role} '{user.username}' at site '{user.site.name}'.")
     if password is None:
         click.echo("No password set: a manager can set one on the user's page.")
-
-
 
 
 @click.command("create-token")
@@ -73,7 +69,6 @@ def create_token_command(username: str, name: str) -> None:
         click.echo(f"Error: no active user called '{username}'.", err=True)
         raise SystemExit(2)
     _token, plain = create_token(user, name, utcnow())
-    db.session.commit()
     click.echo(f"API token for {user.username} (shown once; store it safely):")
     click.echo(plain)
 

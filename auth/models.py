@@ -11,11 +11,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.clock import utcnow
 from core.db_types import UTCDateTime
+from core.vocabulary import LEADS, Locale, Role, values
 from extensions import db
 from sites.models import Site
 
-ROLES = ("front_desk", "supervisor", "manager")
-LOCALES = ("en", "zh_Hans")
+ROLES = values(Role)
+LOCALES = values(Locale)
 
 HASHERS = {
     "standard": PasswordHasher(),
@@ -56,11 +57,11 @@ class User(UserMixin, db.Model):
 
     @property
     def is_manager(self) -> bool:
-        return self.role == "manager"
+        return self.role == Role.MANAGER
 
     @property
     def is_supervisor_or_above(self) -> bool:
-        return self.role in ("supervisor", "manager")
+        return self.role in LEADS
 
     def get_id(self) -> str:
         """Session id; bumping `session_version` signs the user out everywhere."""

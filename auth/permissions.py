@@ -12,20 +12,26 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from auth.models import User
+from core.vocabulary import Role
 
+EVERYONE = frozenset(Role)
+LEADS = frozenset({Role.SUPERVISOR, Role.MANAGER})
+MANAGERS = frozenset({Role.MANAGER})
+
+# Pages and API endpoints check these. What a role may do *to a ticket* (approve, sign off,
+# reassign, escalate) is the workflow's "who", in the action registry (tickets.registry);
+# the page permissions below only decide who sees the queues and boards for those steps.
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "work_tickets": frozenset({"front_desk", "supervisor", "manager"}),
-    "approve_fixes": frozenset({"supervisor", "manager"}),
-    "sign_off_declines": frozenset({"supervisor", "manager"}),
-    "reassign_tickets": frozenset({"supervisor", "manager"}),
-    "escalate_tickets": frozenset({"supervisor", "manager"}),
-    "edit_sla_policy": frozenset({"supervisor", "manager"}),
-    "edit_categories": frozenset({"manager"}),
-    "manage_sites": frozenset({"manager"}),
-    "manage_users": frozenset({"manager"}),
-    "view_reports": frozenset({"supervisor", "manager"}),
-    "store_reports": frozenset({"manager"}),
-    "view_all_sites": frozenset({"manager"}),
+    "work_tickets": EVERYONE,
+    "approve_fixes": LEADS,
+    "escalate_tickets": LEADS,
+    "edit_sla_policy": LEADS,
+    "edit_categories": MANAGERS,
+    "manage_sites": MANAGERS,
+    "manage_users": MANAGERS,
+    "view_reports": LEADS,
+    "store_reports": MANAGERS,
+    "view_all_sites": MANAGERS,
 }
 
 

@@ -8,14 +8,18 @@ from auth.forms import ChangePasswordForm, SignInForm
 from auth.redirects import safe_next
 from auth.services import SignInRefused, authenticate, reset_password
 from core.clock import utcnow
+from core.forms import form_status
 from core.validation import ValidationFailed
-from extensions import db
 
 bp = Blueprint("auth", __name__)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
+    """Sign in. A refused sign-in answers 200 on purpose: the transaction boundary then
+    commits the failed attempt `authenticate` recorded, which is what throttling counts.
+    A throttled one answers 429 (rolled back), and loses nothing: `authenticate` records
+    no attempt while the name or address is throttled."""
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = SignInForm(next=request.args.get("next", ""))
@@ -26,11 +30,9 @@ def sign_in():
                 form.username.data, form.password.data, request.remote_addr or "-", utcnow()
             )
         except SignInRefused as refused:
-            db.session.commit()
             form.password.errors.append(_(str(refused)))
             status = 429 if refused.throttled else 200
         else:
-            db.session.commit()
             login_user(user)
             flash(_("Welcome, %(name)s.", name=user.display_name), "success")
             return redirect(safe_next(form.next.data) or url_for("home.index"))
@@ -58,8 +60,7 @@ def change_password():
             except ValidationFailed as failed:
                 form.new_password.errors.append(failed.fields["password"])
             else:
-                db.session.commit()
                 login_user(user)
                 flash(_("Your password was changed."), "success")
                 return redirect(url_for("home.index"))
-    return render_template("auth/change_password.html", form=form)
+    return render_template("auth/change_password.html", form=form), form_status(form)

@@ -1,11 +1,9 @@
 """The one reader of the wall clock.
 
 Everything that needs "now" calls :func:`utcnow`; tests move time with
-:func:`frozen_at` instead of patching `datetime`.
+:func:`set_now` instead of patching `datetime`.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
 _frozen: datetime | None = None
@@ -24,14 +22,3 @@ def set_now(moment: datetime | None) -> None:
     if moment is not None and moment.tzinfo is None:
         raise ValueError("the clock needs an aware datetime")
     _frozen = moment.astimezone(UTC) if moment is not None else None
-
-
-@contextmanager
-def frozen_at(moment: datetime) -> Iterator[None]:
-    """Run a block with the clock pinned to `moment`."""
-    previous = _frozen
-    set_now(moment)
-    try:
-        yield
-    finally:
-        set_now(previous)

@@ -8,7 +8,6 @@ from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from core.validation import ValidationFailed
-from extensions import db
 
 T = TypeVar("T")
 
@@ -35,8 +34,10 @@ def select_choices(pairs, optgroup: str | None = None) -> list[SelectChoice]:
 def submit_with_domain(form: FlaskForm, action: Callable[[], T]) -> T | None:
     """Validate the form and the domain call together, so every bad field is named at once.
 
-    Returns the action's result when both accept the input; otherwise rolls back and
-    leaves the errors on the form. Returns None when the form was not submitted.
+    Returns the action's result when both accept the input; otherwise leaves the errors on
+    the form and returns None (also when the form was not submitted). It never rolls back:
+    the view answers a refused form with `form_status(form)` (422), and the transaction
+    boundary discards whatever the action had flushed.
     """
     if not form.is_submitted():
         return None
@@ -44,10 +45,17 @@ def submit_with_domain(form: FlaskForm, action: Callable[[], T]) -> T | None:
     try:
         result = action()
     except ValidationFailed as failed:
-        db.session.rollback()
         apply_errors(form, failed)
         return None
     if not form_ok:
-        db.session.rollback()
         return None
     return result
+
+
+def form_status(form: FlaskForm) -> int:
+    """The status of a page showing `form`: 422 when it carries errors, else 200.
+
+    Re-rendering a refused form with 422 is what makes the transaction boundary roll back
+    anything the service flushed before it refused.
+    """
+    return 422 if form.errors or form.form_errors else 200

@@ -11,13 +11,6 @@ def local_to_utc(naive: datetime | None, zone: ZoneInfo) -> datetime | None:
     return naive.replace(tzinfo=zone, fold=0).astimezone(UTC)
 
 
-def utc_to_local_input(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
-    """The naive local time to pre-fill a datetime-local input with."""
-    if moment is None:
-        return None
-    return moment.astimezone(zone).replace(tzinfo=None, second=0, microsecond=0)
-
-
 def parse_iso_aware(text: str) -> datetime:
     """Parse an ISO 8601 timestamp that carries an offset; raises ValueError otherwise."""
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))

@@ -5,15 +5,18 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from tickets.labels import LANGUAGE_CHOICES, TIER_CHOICES
+from core.forms import select_choices
+from core.vocabulary import LOCALE_LABELS, TIER_LABELS
 
 
 class CustomerForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
     email = StringField(_l("E-mail"), validators=[Optional(), Length(max=254)])
-    tier = SelectField(_l("Tier"), choices=TIER_CHOICES)
-    locale = SelectField(_l("Language for surveys and mail"), choices=LANGUAGE_CHOICES)
+    tier = SelectField(_l("Tier"), choices=select_choices(TIER_LABELS.items()))
+    locale = SelectField(
+        _l("Language for surveys and mail"), choices=select_choices(LOCALE_LABELS.items())
+    )
     preferred_owner = SelectField(
         _l("Preferred owner"),
         validators=[Optional()],

@@ -40,6 +40,12 @@ class Customer(db.Model):
 
     site: Mapped[Site] = relationship()
     preferred_owner: Mapped[User | None] = relationship()
+    # Mapped in tickets.models, which sits above customers (registered by create_app):
+    # read-only and newest first, for the customer's history. Opening a ticket does not
+    # append to an already loaded list; read it in a fresh request.
+    tickets: Mapped[list["Ticket"]] = relationship(  # noqa: F821
+        viewonly=True, order_by="Ticket.created_at.desc()"
+    )
 
     def __repr__(self) -> str:
         return f"<Customer {self.id} {self.name}>"

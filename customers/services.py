@@ -1,7 +1,12 @@
-"""Finding and creating customers; repeat-complainant checks."""
+"""Finding and creating customers; repeat-complainant checks.
+
+Customers sit below tickets and the SLA code: nothing here imports them. A tier change is
+announced with `customers.signals.tier_changed`; ticket counts read the tickets table by
+name. Services flush; the transaction boundary (core.transaction) commits.
+"""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
@@ -10,25 +15,69 @@ from sqlalchemy import case, func, or_, select
 from auth.models import User
 from core.validation import ValidationFailed
 from customers.models import LOCALES, TIERS, Customer
+from customers.signals import tier_changed
 from extensions import db
 
 REPEAT_WINDOW = timedelta(days=90)
 SEARCH_LIMIT = 10
+DEFAULT_LOCALE = "en"
 
 
 @dataclass
 class CustomerInput:
+    """A customer's details as staff typed them (web form) or a client sent them (API).
+
+    `locale` is the customer's own choice of language, None when they made none;
+    `staff_locale` is the language of the staff member entering the customer. A new
+    customer gets their own choice, else the staff member's language (see
+    `customer_locale`).
+    """
+
     name: str
     phone: str = ""
     email: str = ""
     tier: str = "standard"
     notes: str = ""
     preferred_owner: User | None = None
-    locale: str = "en"
+    locale: str | None = None
+    staff_locale: str | None = None
 
 
 def phone_digits(phone: str) -> str:
     return re.sub(r"\D", "", phone or "")
+
+
+def customer_locale(chosen: str | None, staff_locale: str | None) -> str:
+    """The language of a new customer's surveys and mail: their own choice, else the
+    language of the staff member who opens the ticket, else English. Only the customer's
+    choice is checked (by `clean_customer_input`); a staff language customers cannot get
+    falls back to English."""
+    if chosen:
+        return chosen
+    return staff_locale if staff_locale in LOCALES else DEFAULT_LOCALE
+
+
+def find_existing_customer(site_id: int, phone: str | None, email: str | None
+                           ) -> Customer | None:
+    """The site's customer with the same phone digits or the same e-mail (ignoring case),
+    the oldest when several match; None when neither is given or nobody matches. The one
+    rule for staff intake, on the web and through the API."""
+    conditions = []
+    digits = phone_digits(phone or "")
+    if digits:
+        conditions.append(Customer.phone_digits == digits)
+    address = (email or "").strip().lower()
+    if address:
+        conditions.append(func.lower(Customer.email) == address)
+    if not conditions:
+        return None
+    stmt = (
+        select(Customer)
+        .where(Customer.site_id == site_id, or_(*conditions))
+        .order_by(Customer.id)
+        .limit(1)
+    )
+    return db.session.scalar(stmt)
 
 
 def clean_customer_input(data: CustomerInput, prefix: str = "") -> dict:
@@ -39,7 +88,7 @@ def clean_customer_input(data: CustomerInput, prefix: str = "") -> dict:
         "phone": (data.phone or "").strip(),
         "tier": data.tier or "standard",
         "notes": (data.notes or "").strip(),
-        "locale": data.locale or "en",
+        "locale": customer_locale(data.locale, data.staff_locale),
     }
     if not cleaned["name"]:
         errors[f"{prefix}name"] = "The customer's name is required."
@@ -66,6 +115,7 @@ def clean_customer_input(data: CustomerInput, prefix: str = "") -> dict:
 
 
 def create_customer(site_id: int, data: CustomerInput, prefix: str = "") -> Customer:
+    """Add a customer to the site (flushed). Its language is `customer_locale`'s choice."""
     cleaned = clean_customer_input(data, prefix)
     customer = Customer(
         site_id=site_id,
@@ -87,9 +137,12 @@ def create_customer(site_id: int, data: CustomerInput, prefix: str = "") -> Cust
 def update_customer(
     customer: Customer, data: CustomerInput, *, actor: User | None, now: datetime
 ) -> Customer:
-    """Save the customer's details; a new tier re-times their open tickets' SLA clocks."""
+    """Save the customer's details (a `locale` of None keeps theirs). A new tier sends
+    `tier_changed`, whose receiver re-times their open tickets' SLA clocks."""
+    if data.locale is None:
+        data = replace(data, locale=customer.locale)
     cleaned = clean_customer_input(data)
-    tier_changed = cleaned["tier"] != customer.tier
+    new_tier = cleaned["tier"] != customer.tier
     customer.name = cleaned["name"]
     customer.name_key = cleaned["name"].lower()
     customer.phone = cleaned["phone"] or None
@@ -100,10 +153,8 @@ def update_customer(
     customer.locale = cleaned["locale"]
     customer.preferred_owner = data.preferred_owner
     db.session.flush()
-    if tier_changed:
-        from sla.recompute import recompute_customer_tickets
-
-        recompute_customer_tickets(customer, actor, now)
+    if new_tier:
+        tier_changed.send(customer, actor=actor, now=now)
     return customer
 
 
@@ -147,17 +198,24 @@ def search_customers(site_ids: list[int] | None, query: str, limit: int = SEARCH
     return db.session.scalars(stmt).all()
 
 
+def _tickets_table():
+    """The tickets table, by name: its model (tickets.models) sits above customers."""
+    return db.metadata.tables["tickets"]
+
+
 def recent_ticket_counts(customer_ids: list[int], now: datetime) -> dict[int, int]:
     """Tickets opened in the last 90 days per customer of `customer_ids` (one query);
     customers without any are left out."""
-    from tickets.models import Ticket
-
     if not customer_ids:
         return {}
+    tickets = _tickets_table()
     stmt = (
-        select(Ticket.customer_id, func.count(Ticket.id))
-        .where(Ticket.customer_id.in_(customer_ids), Ticket.created_at >= now - REPEAT_WINDOW)
-        .group_by(Ticket.customer_id)
+        select(tickets.c.customer_id, func.count(tickets.c.id))
+        .where(
+            tickets.c.customer_id.in_(customer_ids),
+            tickets.c.created_at >= now - REPEAT_WINDOW,
+        )
+        .group_by(tickets.c.customer_id)
     )
     return dict(db.session.execute(stmt).tuples().all())
 

@@ -4,13 +4,12 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
 from auth.models import User
 from auth.permissions import in_site_scope, permission_required, visible_site_ids
 from core.clock import utcnow
-from core.forms import apply_errors, select_choices
+from core.forms import apply_errors, form_status, select_choices
 from core.validation import ValidationFailed
 from customers.forms import CustomerForm
 from customers.models import Customer
@@ -22,7 +21,6 @@ from customers.services import (
     update_customer,
 )
 from extensions import db
-from tickets.models import Ticket
 
 bp = Blueprint("customers", __name__, url_prefix="/customers")
 
@@ -79,17 +77,10 @@ def index():
 @permission_required("work_tickets")
 def detail(customer_id: int):
     customer = _load(customer_id)
-    stmt = (
-        select(Ticket)
-        .where(Ticket.customer_id == customer.id)
-        .options(joinedload(Ticket.owner), joinedload(Ticket.category), joinedload(Ticket.site))
-        .order_by(Ticket.created_at.desc())
-    )
-    tickets = db.session.scalars(stmt).all()
     return render_template(
         "customers/detail.html",
         customer=customer,
-        tickets=tickets,
+        tickets=customer.tickets,
         is_repeat=is_repeat_complainant(customer.id, utcnow()),
     )
 
@@ -125,11 +116,9 @@ def edit(customer_id: int):
         try:
             update_customer(customer, _customer_input(form), actor=current_user, now=utcnow())
         except ValidationFailed as failed:
-            db.session.rollback()
             apply_errors(form, failed)
         else:
-            db.session.commit()
             flash(_("Customer saved."), "success")
             return redirect(url_for("customers.detail", customer_id=customer.id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("customers/edit.html", form=form, customer=customer), status
+    page = render_template("customers/edit.html", form=form, customer=customer)
+    return page, form_status(form)

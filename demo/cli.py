@@ -43,7 +43,6 @@ def seed_demo_command(if_empty: bool) -> None:
         print_logins()
         return
     created = seed_demo()
-    db.session.commit()
     click.echo(summary() if created else "Demo data is already present.")
     print_logins()
 

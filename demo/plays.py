@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from core.vocabulary import Role
 from demo.stories import (
     ACKS,
     CHECK_IN_NOTES,
@@ -140,7 +141,7 @@ class Play:
     def decline(self) -> None:
         """Decline; front-desk owners ask `super` to sign it off."""
         data = {"reason": self.story.reason, "alternative_offered": self.story.alternative}
-        if self.ticket.owner.role == "front_desk":
+        if self.ticket.owner.role == Role.FRONT_DESK:
             data["signed_off_by"] = "super"
         self.act("decline", self.owner, self.minutes(30, 300), **data)
 

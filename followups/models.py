@@ -2,17 +2,19 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, SmallInteger, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, SmallInteger, String, Text, select
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from auth.models import User
 from core.db_types import UTCDateTime
 from extensions import db
+from outbox.models import OutboxMessage
 from tickets.models import Ticket
 
 KINDS = ("check_in", "survey")
 MAX_UNREACHED_ATTEMPTS = 3
 OUTCOMES = ("reached", "completed", "unreachable", "cancelled", "superseded")
+SURVEY_MAIL_KIND = "survey_link"
 
 
 class FollowUp(db.Model):
@@ -21,8 +23,10 @@ class FollowUp(db.Model):
     Open while `done_at` is null. `outcome` says how it ended: reached (a check-in that got
     through), completed (a survey answered), unreachable (three attempts got nobody),
     cancelled (the ticket was reopened or closed by hand), superseded (the survey was
-    answered before the check-in happened). A survey's customer link is mailed once it is
-    due (`survey_mail_status`: sent, logged, failed).
+    answered before the check-in happened). A survey's customer link is put in the outbox
+    once it is due, when the customer has an address: `survey_mailed_at` is when it was
+    queued, and :attr:`survey_mail` is that outbox message (its status tells what became
+    of it).
     """
 
     __tablename__ = "follow_ups"
@@ -42,9 +46,8 @@ class FollowUp(db.Model):
     outcome: Mapped[str | None] = mapped_column(String(20))
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     survey_token_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    survey_mail_status: Mapped[str | None] = mapped_column(String(12))
-    survey_mail_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    survey_mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    survey_mailed_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, doc="when the survey link mail was put in the outbox")
 
     ticket: Mapped[Ticket] = relationship(back_populates="follow_ups")
     attempts: Mapped[list["FollowUpAttempt"]] = relationship(
@@ -54,6 +57,20 @@ class FollowUp(db.Model):
     @property
     def is_open(self) -> bool:
         return self.done_at is None
+
+    @property
+    def survey_mail(self) -> OutboxMessage | None:
+        """The outbox message with this survey's link (the latest), None if never queued."""
+        if self.id is None or self.survey_mailed_at is None:
+            return None
+        stmt = (
+            select(OutboxMessage)
+            .where(OutboxMessage.follow_up_id == self.id,
+                   OutboxMessage.kind == SURVEY_MAIL_KIND)
+            .order_by(OutboxMessage.id.desc())
+            .limit(1)
+        )
+        return (object_session(self) or db.session).scalar(stmt)
 
     def is_overdue(self, now: datetime) -> bool:
         return self.done_at is None and self.due_at < now

@@ -6,7 +6,6 @@ from flask_wtf.csrf import CSRFError
 
 from core.clock import utcnow
 from core.validation import ValidationFailed
-from extensions import db
 from followups.forms import SurveyForm
 from followups.rules import Verdict
 from followups.services import record_follow_up
@@ -67,10 +66,8 @@ def answer(token: str):
         try:
             outcome = record_follow_up(ticket, None, form.answers(), version=None, now=now)
         except (TicketConflict, ActionRefused, ValidationFailed):
-            db.session.rollback()
             return _problem_page(SurveyLinkError(LinkProblem.USED))
         follow_up.survey_token_used_at = now
-        db.session.commit()
         return render_template(
             "survey/thanks.html", ticket=ticket, reopened=outcome is Verdict.REOPEN
         )

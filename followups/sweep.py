@@ -1,11 +1,12 @@
 """The follow-up part of the every-minute sweep: remind owners of overdue follow-ups and
-mail each due survey's link to customers who gave an e-mail address.
+put each due survey's link in the outbox for customers who gave an e-mail address.
 
-Both select only what is due through indexed columns and mark it done, so running twice
-is harmless; on PostgreSQL rows are taken with SKIP LOCKED so two sweepers never share one.
+Both select only what is due through indexed columns and mark it done (`reminded_at`,
+`survey_mailed_at`), so running twice is harmless; on PostgreSQL rows are taken with SKIP
+LOCKED so two sweepers never share one. Nothing here talks to SMTP: the survey mail is
+enqueued in the sweep's transaction and `outbox.sender.send_due` sends it.
 """
 
-import logging
 from datetime import datetime
 
 from flask import current_app
@@ -18,14 +19,13 @@ from core.formatting import local_time
 from customers.models import Customer
 from extensions import db
 from followups.loop import KIND_WORDS
-from followups.models import FollowUp
+from followups.models import SURVEY_MAIL_KIND, FollowUp
 from followups.survey_link import expires_at, survey_url
-from notifications import mail
+from outbox.queue import enqueue
+from outbox.smtp import SUBJECT_PREFIX
 from tickets.models import Ticket
 
-log = logging.getLogger("notifications.mail")
 BATCH = 200
-MAX_SURVEY_MAIL_ATTEMPTS = 5
 
 
 def _locked(stmt):
@@ -62,7 +62,7 @@ def remind_overdue(now: datetime) -> int:
     return len(due)
 
 
-def _surveys_to_mail(now: datetime):
+def _surveys_to_queue(now: datetime):
     stmt = (
         select(FollowUp)
         .join(FollowUp.ticket)
@@ -71,7 +71,7 @@ def _surveys_to_mail(now: datetime):
             FollowUp.kind == "survey",
             FollowUp.done_at.is_(None),
             FollowUp.due_at <= now,
-            FollowUp.survey_mail_status.is_(None),
+            FollowUp.survey_mailed_at.is_(None),
             Customer.email.is_not(None),
             Customer.email != "",
         )
@@ -99,42 +99,22 @@ def compose_survey_mail(follow_up: FollowUp, config) -> tuple[str, str]:
                 _("Thank you, %(site)s", site=ticket.site.name),
             ]
         )
-    return mail.SUBJECT_PREFIX + subject, body
+    return SUBJECT_PREFIX + subject, body
 
 
-def _send_survey(follow_up: FollowUp, now: datetime, config) -> str:
-    to = follow_up.ticket.customer.email
-    subject, body = compose_survey_mail(follow_up, config)
-    if not config.get("SMTP_URL"):
-        log.info("mail not sent (no SMTP_URL) to %s: %s", to, subject)
-        follow_up.survey_mail_status, follow_up.survey_mailed_at = "logged", now
-        return "logged"
-    follow_up.survey_mail_attempts = (follow_up.survey_mail_attempts or 0) + 1
-    try:
-        mail.send_mail(config, to, subject, body)
-    except Exception:
-        log.warning("survey mail to %s failed (attempt %d)", to,
-                    follow_up.survey_mail_attempts, exc_info=True)
-        if follow_up.survey_mail_attempts >= MAX_SURVEY_MAIL_ATTEMPTS:
-            follow_up.survey_mail_status = "failed"
-            return "failed"
-        return "retry"
-    follow_up.survey_mail_status, follow_up.survey_mailed_at = "sent", now
-    return "sent"
-
-
-def mail_due_surveys(now: datetime) -> dict:
-    """Mail every due survey link (once; a failure is retried at the next sweeps)."""
-    counts: dict[str, int] = {}
-    for follow_up in _surveys_to_mail(now):
-        outcome = _send_survey(follow_up, now, current_app.config)
-        counts[outcome] = counts.get(outcome, 0) + 1
-    return counts
+def queue_due_surveys(now: datetime) -> int:
+    """Put every due survey link in the outbox, once each; returns how many."""
+    due = _surveys_to_queue(now)
+    for follow_up in due:
+        subject, body = compose_survey_mail(follow_up, current_app.config)
+        enqueue(kind=SURVEY_MAIL_KIND, to_address=follow_up.ticket.customer.email,
+                subject=subject, body_text=body, due_at=now, follow_up_id=follow_up.id,
+                now=now)
+        follow_up.survey_mailed_at = now
+    return len(due)
 
 
 def follow_up_sweep(now: datetime) -> dict:
     """One pass; the caller commits. Returns what happened, e.g. {"reminded": 2}."""
-    done = {"reminded": remind_overdue(now)}
-    for outcome, count in mail_due_surveys(now).items():
-        done[f"survey mail {outcome}"] = count
+    done = {"reminded": remind_overdue(now), "survey mail queued": queue_due_surveys(now)}
     return {name: count for name, count in done.items() if count}

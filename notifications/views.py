@@ -50,7 +50,6 @@ def read(notification_id: int):
         abort(400)
     if not mark_read(current_user, notification_id, utcnow()):
         abort(404)
-    db.session.commit()
     return redirect(url_for("notifications.index", page=request.args.get("page", type=int)))
 
 
@@ -60,7 +59,6 @@ def read_all():
     if not MarkReadForm().validate_on_submit():
         abort(400)
     count = mark_all_read(current_user, utcnow())
-    db.session.commit()
     flash(_("%(count)s notification(s) marked as read.", count=count), "success")
     return redirect(url_for("notifications.index"))
 

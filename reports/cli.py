@@ -7,7 +7,6 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from core.clock import utcnow
-from extensions import db
 from reports.formats import as_csv, as_text
 from reports.snapshots import report_for, store
 from reports.weeks import parse_week, previous_week, week_of
@@ -45,7 +44,6 @@ def weekly_command(week: str | None, site_name: str | None, output: str, keep: b
     now = utcnow()
     if keep:
         store(chosen_week, site, now)
-        db.session.commit()
     figures, snapshot = report_for(chosen_week, site, now)
     _print(figures, output)
     if output == "text":

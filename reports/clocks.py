@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, not_, or_, select
 
+from core.vocabulary import Clock, values
 from reports.scope import Scope
 from tickets.models import Ticket
 
-CLOCK_NAMES = ("first_response", "fix_offered", "resolution", "next_contact")
+CLOCK_NAMES = values(Clock)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from functools import partial
 from sqlalchemy import Select, select
 
 from auth.models import User
+from core.vocabulary import Channel, Dimension, Severity, values
 from extensions import db
 from reports import backlog, clocks, durations, lists, measures, sets
 from reports.numbers import iso, mean, money, money_mean, percent
@@ -35,9 +36,11 @@ from reports.scope import Scope, build_scope
 from reports.weeks import IsoWeek, as_week, previous_week, window
 from sites.models import Site
 from tickets.models import Category, Ticket
-from tickets.workflow import CHANNELS, DIMENSIONS, SEVERITIES
 
-BREAKDOWNS = {"by_channel": ("channel", CHANNELS), "by_severity": ("severity", SEVERITIES)}
+BREAKDOWNS = {
+    "by_channel": ("channel", values(Channel)),
+    "by_severity": ("severity", values(Severity)),
+}
 
 
 def weekly_figures(week: str | IsoWeek, site: Site | None, now: datetime) -> dict:
@@ -106,22 +109,22 @@ def _volume(volume: dict) -> dict:
     categories = sorted({name for key in volume for name in volume[key]["category"]})
     figures = {
         "volume": {key: measures.total(volume[key]) for key in measures.VOLUME_SETS},
-        "by_dimension": {d: _counts_of(volume, "dimension", d) for d in DIMENSIONS},
+        "by_dimension": {d: _counts_of(volume, "dimension", d) for d in values(Dimension)},
         "by_category": {c: _counts_of(volume, "category", c) for c in categories},
     }
-    for name, (grouping, values) in BREAKDOWNS.items():
-        figures[name] = {value: _counts_of(volume, grouping, value) for value in values}
+    for name, (grouping, options) in BREAKDOWNS.items():
+        figures[name] = {value: _counts_of(volume, grouping, value) for value in options}
     return figures
 
 
 def _sla(rows: measures.SlaRows) -> dict:
     """Per clock: due, met and compliance; compliance overall and per dimension."""
-    sla, by_dimension = {}, {d: {} for d in DIMENSIONS}
+    sla, by_dimension = {}, {d: {} for d in values(Dimension)}
     for clock in clocks.CLOCK_NAMES:
         due = sum(row[2] for row in rows[clock])
         met = sum(int(row[3] or 0) for row in rows[clock])
         sla[clock] = {"due": due, "met": met, "compliance": percent(met, due)}
-        for dimension in DIMENSIONS:
+        for dimension in values(Dimension):
             mine = [row for row in rows[clock] if row[0] == dimension]
             counted = sum(row[2] for row in mine)
             by_dimension[dimension][clock] = percent(sum(int(r[3] or 0) for r in mine), counted)

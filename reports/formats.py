@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from core.vocabulary import Clock, Dimension, values
 from reports.summary import (
     COUNT,
     MINUTES,
@@ -18,11 +19,10 @@ from reports.summary import (
     show,
     show_change,
 )
-from tickets.workflow import DIMENSIONS
 
 VOLUME_KINDS = ("new", "resolved", "declined", "reopened")
 BREAKDOWNS = ("by_dimension", "by_category", "by_channel", "by_severity")
-CLOCKS = ("first_response", "fix_offered", "resolution", "next_contact")
+CLOCKS = values(Clock)
 RATES = ("first_contact_resolution", "escalation", "reopen", "recovery", "survey_response")
 OWNER_COLUMNS = (("new_owned", COUNT), ("resolved", COUNT), ("sla_resolution", PERCENT),
                  ("csat_average", SCORE), ("compensation", MONEY))
@@ -70,7 +70,7 @@ def _sla_rows() -> Iterator[Row]:
         yield Row("sla", f"{clock} due", ("sla", clock, "due"), COUNT)
         yield Row("sla", f"{clock} met", ("sla", clock, "met"), COUNT)
         yield Row("sla", f"{clock} compliance", ("sla", clock, "compliance"), PERCENT)
-    for dimension in DIMENSIONS:
+    for dimension in values(Dimension):
         for clock in CLOCKS:
             path = ("sla_by_dimension", dimension, clock)
             yield Row("sla_by_dimension", f"{dimension} {clock}", path, PERCENT)

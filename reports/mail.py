@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from auth.models import User
+from core.vocabulary import Role
 from extensions import db
 from reports.models import ReportSnapshot
 from reports.summary import key_figures
@@ -29,7 +30,7 @@ def report_path(week: str, site_id: int | None) -> str:
 def recipients(snapshot: ReportSnapshot) -> list[User]:
     """Every manager for the only site; with several, a site's report to the managers based
     there (every manager when none is) and the all-sites report to every manager."""
-    managers = select(User).where(User.role == "manager", User.active.is_(True))
+    managers = select(User).where(User.role == Role.MANAGER, User.active.is_(True))
     everyone = list(db.session.scalars(managers.order_by(User.id)))
     several_sites = (db.session.scalar(select(func.count(Site.id))) or 0) > 1
     if snapshot.site_id is None:

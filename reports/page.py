@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from core.vocabulary import CLOCK_LABELS, Dimension, values
 from reports.charts import Bar, Series, bar_chart, line_chart, pareto_chart
-from sla.display import CLOCK_LABELS
 from tickets.labels import DIMENSION_LABELS, REMEDY_LABELS, ROOT_CAUSE_LABELS
-from tickets.workflow import DIMENSIONS
 
 Drill = Callable[..., str]
 SLA_CLOCKS_CHARTED = ("first_response", "resolution")
@@ -29,7 +28,7 @@ def _trend(figures: dict) -> Markup:
     trend = figures.get("trend") or {"weeks": [], "series": {}}
     series = [
         Series(str(DIMENSION_LABELS[d]), f"dim-{d}", trend["series"].get(d, []))
-        for d in DIMENSIONS
+        for d in values(Dimension)
     ]
     return line_chart(
         [week[-3:] for week in trend["weeks"]], series, chart_id="chart-trend",
@@ -42,7 +41,7 @@ def _volume(figures: dict, drill: Drill) -> Markup:
     bars = [
         Bar(str(DIMENSION_LABELS[d]), figures["by_dimension"][d]["new"],
             href=drill("new", dimension=d), css=f"chart-bar dim-{d}")
-        for d in DIMENSIONS
+        for d in values(Dimension)
     ]
     return bar_chart(bars, chart_id="chart-volume", title=_("New tickets by dimension"),
                      desc=_("Which kind of service failed this week."))
@@ -50,7 +49,7 @@ def _volume(figures: dict, drill: Drill) -> Markup:
 
 def _sla(figures: dict, drill: Drill, clock: str) -> Markup:
     bars = []
-    for d in DIMENSIONS:
+    for d in values(Dimension):
         value = figures["sla_by_dimension"][d][clock]
         text = _("nothing was due") if value is None else f"{value:.1f} %"
         bars.append(Bar(str(DIMENSION_LABELS[d]), value or 0, text=text,

@@ -5,8 +5,13 @@ Monday 08:00 (local) when that week is not stored yet; for all sites together, t
 week whose Monday 08:00 has passed at every site. Only the latest week is caught up after
 downtime (older weeks can be stored from the report page). Running it twice is harmless:
 a stored week is never stored again, even by two schedulers at once.
+
+The run is one transaction (the scheduler runs it inside `core.transaction.run_job`, which
+commits once); each report is stored in its own savepoint, so one report that fails (its
+figures, its announcement) is logged and left for the next run without losing the others.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -18,6 +23,7 @@ from reports.snapshots import store_once, stored
 from reports.weeks import IsoWeek, last_trigger
 from sites.models import Site
 
+log = logging.getLogger(__name__)
 TRIGGER_WEEKDAY, TRIGGER_HOUR = 0, 8
 
 
@@ -48,15 +54,20 @@ def due_reports(now: datetime) -> list[DueReport]:
 
 
 def run_weekly_reports(now: datetime) -> list[str]:
-    """Store every due report and tell the managers; returns what was stored."""
+    """Store every due report and tell the managers; returns what was stored. A report
+    that fails is logged and skipped (nothing of it is kept); the caller commits."""
     from reports.mail import announce
 
     done = []
     for report in due_reports(now):
-        snapshot = store_once(report.week, report.site, now,
-                              then=partial(announce, now=now))
-        if snapshot is None:
-            continue
         where = report.site.name if report.site else "all sites"
-        done.append(f"{report.week} {where}")
+        try:
+            snapshot = store_once(report.week, report.site, now,
+                                  then=partial(announce, now=now))
+        except Exception:
+            log.exception("the weekly report %s for %s failed; the next run tries again",
+                          report.week, where)
+            continue
+        if snapshot is not None:
+            done.append(f"{report.week} {where}")
     return done

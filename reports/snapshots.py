@@ -34,8 +34,8 @@ def stored(week: str, site: Site | None) -> ReportSnapshot | None:
 
 def store(week: str, site: Site | None, now: datetime, actor: User | None = None
           ) -> ReportSnapshot:
-    """Compute the week's figures now and store them, replacing a stored copy. The caller
-    commits."""
+    """Compute the week's figures now and store them, replacing a stored copy (flushed;
+    the transaction boundary commits)."""
     figures = report_figures(week, site, now)
     snapshot = stored(week, site)
     if snapshot is None:
@@ -53,18 +53,23 @@ def store(week: str, site: Site | None, now: datetime, actor: User | None = None
 
 def store_once(week: str, site: Site | None, now: datetime, then=None
                ) -> ReportSnapshot | None:
-    """Store the week unless it is already stored, run `then(snapshot)` in the same
-    transaction, and commit once. Returns the new snapshot, or None when it existed (also
-    when another process stored it a moment earlier: the unique key refuses the second)."""
+    """Store the week unless it is already stored, and run `then(snapshot)`, together in
+    one savepoint. Returns the new snapshot, or None when it existed (also when another
+    process stored it a moment earlier: the unique key refuses the second).
+
+    When `then` (or the store) raises, the savepoint is rolled back — this week's snapshot
+    and whatever `then` wrote are gone, so the next run tries again — and the error goes
+    on; what the caller stored before in the same transaction is kept. Nothing is
+    committed here: the job's boundary (core.transaction.run_job) commits.
+    """
     if stored(week, site) is not None:
         return None
     try:
-        snapshot = store(week, site, now)
-        if then is not None:
-            then(snapshot)
-        db.session.commit()
+        with db.session.begin_nested():
+            snapshot = store(week, site, now)
+            if then is not None:
+                then(snapshot)
     except IntegrityError:
-        db.session.rollback()
         return None
     return snapshot
 

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from core.vocabulary import Dimension, values
 from extensions import db
 from reports import sets
 from reports.figures import sites_of
@@ -15,7 +16,6 @@ from reports.scope import build_scope
 from reports.weeks import last_weeks, parse_week
 from sites.models import Site
 from tickets.models import Ticket
-from tickets.workflow import DIMENSIONS
 
 TREND_WEEKS = 8
 
@@ -25,7 +25,7 @@ def new_by_dimension(week: str, site: Site | None, now: datetime,
     """{"weeks": [oldest … `week`], "series": {dimension: [count per week]}}."""
     sites = sites_of(site)
     shown = last_weeks(parse_week(week), weeks)
-    series = {dimension: [] for dimension in DIMENSIONS}
+    series = {dimension: [] for dimension in values(Dimension)}
     for each in shown:
         scope = build_scope(each, sites, now)
         stmt = (
@@ -34,6 +34,6 @@ def new_by_dimension(week: str, site: Site | None, now: datetime,
             .group_by(Ticket.dimension)
         )
         counts = dict(db.session.execute(stmt).all())
-        for dimension in DIMENSIONS:
+        for dimension in values(Dimension):
             series[dimension].append(counts.get(dimension, 0))
     return {"weeks": [str(each) for each in shown], "series": series}

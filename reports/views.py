@@ -97,7 +97,6 @@ def store_week():
     """Store (or regenerate) the week's report as it is computed now."""
     choice = _choice()
     store(choice.week, choice.site, utcnow(), current_user)
-    db.session.commit()
     flash(_("The report of %(week)s is stored as it stands now.", week=choice.week), "success")
     return redirect(url_for("reports.weekly", week=choice.week, site=choice.site_id))
 

@@ -1,17 +1,18 @@
 """`flask create-site`."""
 
+from typing import NoReturn
+
 import click
 from flask import Flask
 from flask.cli import with_appcontext
 
 from core.validation import ValidationFailed
-from extensions import db
 from sites.services import SiteInput, create_site
 
 
-def fail(failed: ValidationFailed) -> None:
-    """Print every field error and exit non-zero; nothing was written."""
-    db.session.rollback()
+def fail(failed: ValidationFailed) -> NoReturn:
+    """Print every field error and exit non-zero. Raising from the command's callback is
+    what makes the transaction boundary (core.transaction) roll back: nothing is kept."""
     for name, reason in failed.fields.items():
         click.echo(f"Error: {name}: {reason}", err=True)
     raise SystemExit(2)
@@ -29,7 +30,6 @@ def create_site_command(name: str, timezone: str, hours: str, currency: str) -> 
         site = create_site(SiteInput(name=name, timezone=timezone, hours=hours, currency=currency))
     except ValidationFailed as failed:
         fail(failed)
-    db.session.commit()
     click.echo(f"Created site '{site.name}' ({site.timezone}, {site.hours_spec}, {site.currency}).")
 
 

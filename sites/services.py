@@ -131,7 +131,7 @@ def _replace_holidays(site: Site, wanted: dict[date, str]) -> None:
 
 
 def create_site(data: SiteInput) -> Site:
-    """Validate and add a site; the caller commits."""
+    """Validate and add a site (flushed; the transaction boundary commits)."""
     cleaned = clean_site_input(data)
     site = Site()
     _apply(site, cleaned)

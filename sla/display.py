@@ -6,8 +6,10 @@ from flask import Flask
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from core.clock import utcnow
-from sla.clocks import ClockReading, ClockState, most_urgent
+from core.vocabulary import CLOCK_LABELS
+from sla.clocks import ClockReading, ClockState
+
+__all__ = ["CLOCK_LABELS", "STATE_BADGES", "STATE_LABELS", "business_duration", "margin_text"]
 
 STATE_LABELS = {
     ClockState.ON_TRACK: _l("On track"),
@@ -24,12 +26,6 @@ STATE_BADGES = {
     ClockState.MET: "text-bg-light",
     ClockState.MET_LATE: "text-bg-secondary",
     ClockState.PAUSED: "text-bg-info",
-}
-CLOCK_LABELS = {
-    "first_response": _l("First response"),
-    "fix_offered": _l("Fix offered"),
-    "resolution": _l("Resolution"),
-    "next_contact": _l("Next contact"),
 }
 
 
@@ -58,20 +54,8 @@ def margin_text(reading: ClockReading) -> str:
     return _("%(t)s left", t=amount)
 
 
-def ticket_clocks(ticket) -> dict[str, ClockReading]:
-    from tickets.deadlines import read_clocks
-
-    return read_clocks(ticket, utcnow())
-
-
-def worst_clock(ticket) -> ClockReading | None:
-    return most_urgent(list(ticket_clocks(ticket).values()))
-
-
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
-        sla_clocks=ticket_clocks,
-        sla_worst=worst_clock,
         sla_state_labels=STATE_LABELS,
         sla_state_badges=STATE_BADGES,
         sla_clock_labels=CLOCK_LABELS,

@@ -1,14 +1,15 @@
-"""Stored SLA policies (one per site; a site without one uses the built-in defaults)."""
+"""Stored SLA policies (one per site; a site without one uses the built-in defaults).
+
+Sites and users live in packages above sla: they are named here by string only.
+"""
 
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from auth.models import User
 from core.db_types import UTCDateTime
 from extensions import db
-from sites.models import Site
 
 
 class SlaPolicy(db.Model):
@@ -20,8 +21,8 @@ class SlaPolicy(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    site: Mapped[Site] = relationship()
-    updated_by: Mapped[User | None] = relationship()
+    site: Mapped["Site"] = relationship()  # noqa: F821 - sites.models, above sla
+    updated_by: Mapped["User | None"] = relationship()  # noqa: F821 - auth.models
 
 
 class SlaPolicyChange(db.Model):
@@ -37,4 +38,4 @@ class SlaPolicyChange(db.Model):
     tickets_recomputed: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    actor: Mapped[User | None] = relationship()
+    actor: Mapped["User | None"] = relationship()  # noqa: F821 - auth.models, above sla

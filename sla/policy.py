@@ -8,10 +8,12 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
-CLOCKS = ("first_response", "fix_offered", "resolution")
-DIMENSIONS = ("reliability", "responsiveness", "assurance", "empathy", "tangibles")
-SEVERITIES = ("low", "medium", "high", "critical")
-TIERS = ("standard", "key", "vip")
+from core.vocabulary import Clock, Dimension, Severity, Tier, values
+
+CLOCKS = values(Clock)[:3]  # the clocks with targets (the next contact is a promise)
+DIMENSIONS = values(Dimension)
+SEVERITIES = values(Severity)
+TIERS = values(Tier)
 BUSINESS_DAY_MINUTES = 8 * 60
 MAX_TARGET_MINUTES = 60 * BUSINESS_DAY_MINUTES
 

@@ -1,13 +1,15 @@
-"""Loading and saving a site's SLA policy (the database side of sla.policy)."""
+"""Loading and saving a site's SLA policy (the database side of sla.policy).
+
+`site` is a `sites.models.Site` and `actor` an `auth.models.User`: both packages sit above
+sla, so they are used here by their attributes only.
+"""
 
 from datetime import datetime
 
 from flask import g, has_app_context
 from sqlalchemy import select
 
-from auth.models import User
 from extensions import db
-from sites.models import Site
 from sla.models import SlaPolicy, SlaPolicyChange
 from sla.policy import Policy, policy_as_input, policy_from_json
 
@@ -22,7 +24,7 @@ def _cache() -> dict:
     return getattr(g, _CACHE_KEY)
 
 
-def policy_for(site: Site) -> Policy:
+def policy_for(site) -> Policy:
     """The site's policy, else the defaults (cached for the current request)."""
     cache = _cache()
     if site.id not in cache:
@@ -36,7 +38,7 @@ def _changed_fields(before: Policy, after: Policy) -> dict:
     return {name: [old[name], new[name]] for name in new if old[name] != new[name]}
 
 
-def save_policy(site: Site, policy: Policy, actor: User, now: datetime) -> dict:
+def save_policy(site, policy: Policy, actor, now: datetime) -> dict:
     """Store the site's policy and audit what changed; returns the changes (may be empty)."""
     before = policy_for(site)
     changes = _changed_fields(before, policy)
@@ -57,7 +59,7 @@ def save_policy(site: Site, policy: Policy, actor: User, now: datetime) -> dict:
     return changes
 
 
-def policy_history(site: Site, limit: int = 20) -> list[SlaPolicyChange]:
+def policy_history(site, limit: int = 20) -> list[SlaPolicyChange]:
     stmt = (
         select(SlaPolicyChange)
         .where(SlaPolicyChange.site_id == site.id)

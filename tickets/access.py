@@ -7,8 +7,12 @@ from sqlalchemy.orm import joinedload, selectinload
 from auth.models import User
 from auth.permissions import has_permission, in_site_scope
 from extensions import db
-from followups.models import FollowUp
 from tickets.models import Attachment, FixOffer, Ticket, TicketEvent, parse_ref
+
+
+def _follow_up_attempts():
+    """FollowUp.attempts, reached through the relationship (followups sits above tickets)."""
+    return Ticket.follow_ups.property.mapper.class_.attempts
 
 
 def load_ticket(ref: str, user: User, *, with_history: bool = False) -> Ticket:
@@ -27,7 +31,7 @@ def load_ticket(ref: str, user: User, *, with_history: bool = False) -> Ticket:
             selectinload(Ticket.events).joinedload(TicketEvent.actor),
             selectinload(Ticket.fix_offers).joinedload(FixOffer.offered_by),
             selectinload(Ticket.prevention_actions),
-            selectinload(Ticket.follow_ups).selectinload(FollowUp.attempts),
+            selectinload(Ticket.follow_ups).selectinload(_follow_up_attempts()),
             selectinload(Ticket.attachments).joinedload(Attachment.uploaded_by),
         )
     ticket = db.session.scalar(stmt)

@@ -3,6 +3,7 @@
 from sqlalchemy import func, select
 
 from core.validation import ValidationFailed
+from core.vocabulary import Dimension, values
 from extensions import db
 from tickets.models import Category
 
@@ -33,7 +34,6 @@ def active_categories() -> list[Category]:
 def save_category(
     name: str, dimension: str, active: bool, category: Category | None = None
 ) -> Category:
-    from tickets.workflow import DIMENSIONS
 
     name = name.strip()
     errors = {}
@@ -45,7 +45,7 @@ def save_category(
             clash = clash.where(Category.id != category.id)
         if db.session.scalar(clash) is not None:
             errors["name"] = f"A category called '{name}' already exists."
-    if dimension not in [str(d) for d in DIMENSIONS]:
+    if dimension not in values(Dimension):
         errors["dimension"] = "Choose one of the five SERVQUAL dimensions."
     if errors:
         raise ValidationFailed(errors)

@@ -8,6 +8,8 @@ accounts for pauses (the ticket waits on the customer's answer to a fix offer) a
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from core.vocabulary import OPEN_STATES, Status, values
+from core.vocabulary import Clock as ClockName
 from sites.calendar import calendar_for
 from sla.calendar import BusinessCalendar
 from sla.clocks import Clock, ClockReading, read_clock
@@ -15,9 +17,8 @@ from sla.ladder import LadderTimes, Step, next_step_at
 from sla.policy import Policy
 from sla.store import policy_for
 from tickets.models import Ticket
-from tickets.workflow import OPEN_STATES, Status
 
-CLOCK_NAMES = ("first_response", "fix_offered", "resolution", "next_contact")
+CLOCK_NAMES = values(ClockName)
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class ClockPlan:
 
 
 def _is_open(ticket: Ticket) -> bool:
-    return ticket.status in [str(s) for s in OPEN_STATES]
+    return ticket.status in OPEN_STATES
 
 
 def is_waiting_on_customer(ticket: Ticket) -> bool:

@@ -26,6 +26,7 @@ from wtforms.widgets import HiddenInput
 
 from core.forms import select_choices
 from core.timeinput import local_to_utc
+from core.vocabulary import Channel
 from tickets import labels
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -231,28 +232,6 @@ class FollowUpForm(ActionForm):
     submit = SubmitField(_l("Record follow-up"))
 
 
-ACTION_FORMS: dict[str, type[ActionForm]] = {
-    "own": OwnForm,
-    "log_contact": ContactForm,
-    "offer_fix": OfferFixForm,
-    "record_response": ResponseForm,
-    "approve": ApproveForm,
-    "reject": RejectForm,
-    "resolve": ResolveForm,
-    "decline": DeclineForm,
-    "transfer": TransferForm,
-    "accept_transfer": AcceptTransferForm,
-    "reassign": ReassignForm,
-    "escalate": EscalateForm,
-    "reopen": ReopenForm,
-    "close": CloseForm,
-    "reclassify": ReclassifyForm,
-    "follow_up": FollowUpForm,
-    "complete_prevention": CompletePreventionForm,
-    "add_attachment": AttachmentForm,
-}
-
-
 class NewTicketForm(FlaskForm):
     site_id = SelectField(_l("Site"), coerce=int, validators=[Optional()])
     customer_id = IntegerField(validators=[Optional()], widget=HiddenInput())
@@ -262,7 +241,8 @@ class NewTicketForm(FlaskForm):
     customer_tier = SelectField(_l("Tier"), choices=labels.TIER_CHOICES, default="standard")
     customer_locale = SelectField(_l("Language for surveys and mail"),
                                   choices=labels.LANGUAGE_CHOICES, validators=[Optional()])
-    channel = SelectField(_l("Channel"), choices=labels.CHANNEL_CHOICES, default="front_desk")
+    channel = SelectField(_l("Channel"), choices=labels.CHANNEL_CHOICES,
+                          default=Channel.FRONT_DESK.value)
     dimension = SelectField(_l("What kind of service failed?"), choices=labels.DIMENSION_CHOICES)
     category_id = SelectField(_l("Category"), coerce=int, validators=[Optional()])
     severity = SelectField(_l("Severity"), choices=labels.SEVERITY_CHOICES, default="medium")

@@ -6,14 +6,24 @@ from datetime import datetime
 from auth.models import User
 from auth.permissions import in_site_scope
 from core.validation import ValidationFailed
+from core.vocabulary import Channel, Dimension, Severity, Status, values
 from customers.models import Customer
-from customers.services import CustomerInput, clean_customer_input, create_customer
+from customers.services import (
+    CustomerInput,
+    clean_customer_input,
+    create_customer,
+    find_existing_customer,
+)
 from extensions import db
 from sites.models import Site
-from tickets import workflow
+from tickets import field_rules, signals
+from tickets.actions import perform
 from tickets.audit import record_event, snapshot
+from tickets.cleaning import FieldErrors
 from tickets.deadlines import refresh_deadlines
 from tickets.models import Category, Ticket
+from tickets.registry import REGISTRY
+from tickets.workflow import Action
 
 MAX_TEXT = 5000
 
@@ -48,9 +58,9 @@ def _check_site(actor: User, site: Site, errors: dict) -> None:
 
 
 def _check_classification(data: NewTicket, errors: dict) -> Category | None:
-    _check_choice(errors, "channel", data.channel, workflow.CHANNELS)
-    _check_choice(errors, "dimension", data.dimension, workflow.DIMENSIONS)
-    _check_choice(errors, "severity", data.severity, workflow.SEVERITIES)
+    _check_choice(errors, "channel", data.channel, values(Channel))
+    _check_choice(errors, "dimension", data.dimension, values(Dimension))
+    _check_choice(errors, "severity", data.severity, values(Severity))
     category = db.session.get(Category, data.category_id) if data.category_id else None
     if category is None or not category.active:
         errors["category_id"] = "Choose a category."
@@ -67,7 +77,8 @@ def _check_classification(data: NewTicket, errors: dict) -> Category | None:
 
 
 def _check_customer(data: NewTicket, errors: dict) -> Customer | None:
-    """The existing customer, or None after checking the new customer's details."""
+    """The existing customer (chosen, or the site's customer with the same phone or e-mail),
+    or None after checking the new customer's details."""
     if data.customer_id:
         customer = db.session.get(Customer, data.customer_id)
         if customer is None or customer.site_id != data.site.id:
@@ -76,6 +87,10 @@ def _check_customer(data: NewTicket, errors: dict) -> Customer | None:
     if data.customer is None:
         errors["customer_id"] = "Find the customer or enter their details."
         return None
+    if data.site is not None:
+        known = find_existing_customer(data.site.id, data.customer.phone, data.customer.email)
+        if known is not None:
+            return known
     try:
         clean_customer_input(data.customer, prefix="customer_")
     except ValidationFailed as failed:
@@ -87,18 +102,9 @@ def _check_ownership(data: NewTicket, now: datetime, errors: dict) -> None:
     if not data.own_now:
         return
     try:
-        workflow.validate(workflow.Action.OWN, data.ownership, now=now)
-    except workflow.FieldErrors as failed:
+        field_rules.validate(REGISTRY[Action.OWN].rule, data.ownership, now=now)
+    except FieldErrors as failed:
         errors.update(failed.fields)
-
-
-def _alert_safety(ticket: Ticket, now: datetime) -> None:
-    """A safety or health complaint reaches the managers and site supervisors at once."""
-    from notifications.services import active_managers, active_supervisors, notify
-
-    message = f"{ticket.ref}: safety or health complaint at {ticket.site.name}. Act now."
-    recipients = active_managers() + active_supervisors(ticket.site)
-    notify(recipients, "safety", message, ticket=ticket, critical=True, now=now)
 
 
 def open_ticket(actor: User, data: NewTicket, now: datetime) -> Ticket:
@@ -121,12 +127,12 @@ def open_ticket(actor: User, data: NewTicket, now: datetime) -> Ticket:
         channel=data.channel,
         dimension=data.dimension,
         category=category,
-        severity="critical" if data.is_safety else data.severity,
+        severity=Severity.CRITICAL.value if data.is_safety else data.severity,
         is_safety=bool(data.is_safety),
         booking_ref=(data.booking_ref or "").strip(),
         description=data.description.strip(),
         desired_outcome=(data.desired_outcome or "").strip(),
-        status=str(workflow.Status.NEW),
+        status=str(Status.NEW),
         opened_by=actor,
         created_at=now,
         updated_at=now,
@@ -140,11 +146,8 @@ def open_ticket(actor: User, data: NewTicket, now: datetime) -> Ticket:
     opened = {k: [None, v] for k, v in snapshot(ticket).items() if v not in (None, "", False, 0)}
     record_event(ticket, actor, "opened", now, opened)
     db.session.flush()
-    if ticket.is_safety:
-        _alert_safety(ticket, now)
+    signals.ticket_opened.send(ticket, actor=actor, now=now)
     if data.own_now:
-        from tickets.actions import perform
-
         perform(ticket, "own", actor, data.ownership, version=None, now=now)
         if customer.preferred_owner is None:
             customer.preferred_owner = actor

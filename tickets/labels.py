@@ -1,4 +1,8 @@
-"""Translatable labels for the workflow's values (the values themselves live in workflow.py)."""
+"""How ticket values look on a page: badges, hints, field names, audit values, choices.
+
+The labels of the coded values themselves live in `core.vocabulary`, keyed by enum; the
+labels and buttons of the workflow's actions live in the registry (`tickets.registry`).
+"""
 
 import re
 from datetime import datetime
@@ -8,34 +12,37 @@ from wtforms.fields.choices import SelectChoice
 
 from core.formatting import local_time
 from core.forms import select_choices
+from core.vocabulary import (
+    CHANNEL_LABELS,
+    DIMENSION_LABELS,
+    FAULT_LABELS,
+    FOLLOW_UP_KIND_LABELS,
+    LOCALE_LABELS,
+    REMEDY_LABELS,
+    RESPONSE_LABELS,
+    ROOT_CAUSE_LABELS,
+    SEVERITY_LABELS,
+    STATUS_BADGES,
+    STATUS_LABELS,
+    TIER_LABELS,
+    Clock,
+)
+
+__all__ = [
+    "CHANNEL_LABELS", "DIMENSION_LABELS", "FAULT_LABELS", "FOLLOW_UP_KIND_LABELS",
+    "LANGUAGE_LABELS", "REMEDY_LABELS", "RESPONSE_LABELS", "ROOT_CAUSE_LABELS",
+    "SEVERITY_LABELS", "STATUS_BADGES", "STATUS_LABELS", "TIER_LABELS",
+]
+LANGUAGE_LABELS = LOCALE_LABELS
+CLOCK_WORDS = {
+    Clock.FIRST_RESPONSE: _l("first response"),
+    Clock.FIX_OFFERED: _l("fix offered"),
+    Clock.RESOLUTION: _l("resolution"),
+    Clock.NEXT_CONTACT: _l("next contact"),
+}
 
 ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)$")
 
-STATUS_LABELS = {
-    "new": _l("New"),
-    "owned": _l("Owned"),
-    "fix_offered": _l("Fix offered"),
-    "awaiting_approval": _l("Awaiting approval"),
-    "resolved": _l("Resolved"),
-    "declined": _l("Declined"),
-    "closed": _l("Closed"),
-}
-STATUS_BADGES = {
-    "new": "text-bg-danger",
-    "owned": "text-bg-primary",
-    "fix_offered": "text-bg-info",
-    "awaiting_approval": "text-bg-warning",
-    "resolved": "text-bg-success",
-    "declined": "text-bg-secondary",
-    "closed": "text-bg-dark",
-}
-DIMENSION_LABELS = {
-    "reliability": _l("Reliability"),
-    "responsiveness": _l("Responsiveness"),
-    "assurance": _l("Assurance"),
-    "empathy": _l("Empathy"),
-    "tangibles": _l("Tangibles"),
-}
 DIMENSION_HINTS = {
     "reliability": _l("We did not deliver what was promised, or got it wrong."),
     "responsiveness": _l("We were slow, kept them waiting, or did not get back."),
@@ -43,101 +50,18 @@ DIMENSION_HINTS = {
     "empathy": _l("We did not listen or treat them as a person."),
     "tangibles": _l("Rooms, facilities, equipment or appearance fell short."),
 }
-SEVERITY_LABELS = {
-    "low": _l("Low"),
-    "medium": _l("Medium"),
-    "high": _l("High"),
-    "critical": _l("Critical"),
-}
 SEVERITY_BADGES = {
     "low": "text-bg-light",
     "medium": "text-bg-secondary",
     "high": "text-bg-warning",
     "critical": "text-bg-danger",
 }
-CHANNEL_LABELS = {
-    "front_desk": _l("At the front desk"),
-    "phone": _l("Phone"),
-    "email": _l("E-mail"),
-    "web": _l("Web"),
-    "social": _l("Social media"),
-    "survey": _l("Survey"),
-}
-TIER_LABELS = {"standard": _l("Standard"), "key": _l("Key"), "vip": _l("VIP")}
-LANGUAGE_LABELS = {"en": "English", "zh_Hans": "中文"}
-REMEDY_LABELS = {
-    "refund": _l("Refund"),
-    "replacement": _l("Replacement"),
-    "repair_redo": _l("Repair or redo"),
-    "discount": _l("Discount"),
-    "complimentary": _l("Complimentary service"),
-    "upgrade": _l("Upgrade"),
-    "other": _l("Other"),
-}
-RESPONSE_LABELS = {
-    "accepted": _l("Accepted"),
-    "declined": _l("Declined"),
-    "countered": _l("Countered"),
-}
-ROOT_CAUSE_LABELS = {
-    "process": _l("Process"),
-    "people": _l("People"),
-    "product": _l("Product"),
-    "environment": _l("Environment"),
-    "third_party": _l("Third party"),
-    "customer_expectation": _l("Customer expectation"),
-}
-FAULT_LABELS = {
-    "us": _l("Us"),
-    "other_department": _l("Another department"),
-    "third_party": _l("A third party"),
-    "customer": _l("The customer"),
-    "unknown": _l("Unknown"),
-}
-ACTION_LABELS = {
+SYSTEM_EVENT_LABELS = {
     "opened": _l("Opened"),
-    "own": _l("Owned"),
-    "log_contact": _l("Contact logged"),
-    "offer_fix": _l("Fix offered"),
-    "record_response": _l("Customer answered"),
-    "approve": _l("Approved"),
-    "reject": _l("Sent back"),
-    "resolve": _l("Resolved"),
-    "decline": _l("Declined"),
-    "transfer": _l("Transfer requested"),
-    "accept_transfer": _l("Transfer accepted"),
-    "reassign": _l("Reassigned"),
-    "escalate": _l("Escalated"),
-    "reopen": _l("Reopened"),
-    "close": _l("Closed"),
-    "reclassify": _l("Reclassified"),
-    "follow_up": _l("Follow-up recorded"),
-    "complete_prevention": _l("Prevention action done"),
-    "add_attachment": _l("Attachment added"),
     "sla_at_risk": _l("Deadline close: owner warned"),
     "sla_level_1": _l("Deadline missed: escalated to supervisors"),
     "sla_level_2": _l("Deadline still missed: escalated to managers"),
     "sla_recomputed": _l("Due times recomputed"),
-}
-ACTION_BUTTONS = {
-    "own": _l("Own it"),
-    "log_contact": _l("Log a contact"),
-    "offer_fix": _l("Offer a fix"),
-    "record_response": _l("Record the customer's answer"),
-    "approve": _l("Approve"),
-    "reject": _l("Send back"),
-    "resolve": _l("Resolve"),
-    "decline": _l("Decline"),
-    "transfer": _l("Transfer"),
-    "accept_transfer": _l("Accept transfer"),
-    "reassign": _l("Reassign"),
-    "escalate": _l("Escalate"),
-    "reopen": _l("Reopen"),
-    "close": _l("Close"),
-    "reclassify": _l("Reclassify"),
-    "follow_up": _l("Record a follow-up"),
-    "complete_prevention": _l("Mark a prevention action done"),
-    "add_attachment": _l("Attach a photo or receipt"),
 }
 
 
@@ -180,7 +104,6 @@ FIELD_LABELS = {
     "prevention": _l("Prevention action"),
     "attachment": _l("Attachment"),
 }
-FOLLOW_UP_KIND_LABELS = {"check_in": _l("Check-in (+2 days)"), "survey": _l("Survey (+7 days)")}
 FOLLOW_UP_OUTCOME_LABELS = {
     "reached": _l("Reached"),
     "completed": _l("Survey answered"),
@@ -198,12 +121,7 @@ VALUE_LABELS = {
     "fault": FAULT_LABELS,
     "promise": {"kept": _l("kept"), "broken": _l("broken")},
     "pending_approval_kind": {"fix": _l("a fix"), "decline": _l("a decline")},
-    "clock": {
-        "first_response": _l("first response"),
-        "fix_offered": _l("fix offered"),
-        "resolution": _l("resolution"),
-        "next_contact": _l("next contact"),
-    },
+    "clock": CLOCK_WORDS,
 }
 
 

@@ -2,14 +2,15 @@
 
 from decimal import Decimal
 
+from core.vocabulary import Role
 from sites.models import Site
 
 
 def empowerment_limit(role: str, site: Site) -> Decimal | None:
     """The most a person of `role` may grant at `site`; None means unlimited (managers)."""
-    if role == "manager":
+    if role == Role.MANAGER:
         return None
-    if role == "supervisor":
+    if role == Role.SUPERVISOR:
         return site.supervisor_limit
     return site.front_desk_limit
 

@@ -182,7 +182,7 @@ class PreventionAction(db.Model):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
     action: Mapped[str] = mapped_column(Text)
     owner_name: Mapped[str] = mapped_column(String(120), default="")
-    due_on: Mapped[datetime | None] = mapped_column(Date)
+    due_on: Mapped[date | None] = mapped_column(Date)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

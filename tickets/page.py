@@ -10,16 +10,18 @@ from auth.permissions import has_permission
 from core.formatting import local_time
 from core.forms import select_choices
 from core.timeinput import local_to_utc
+from core.vocabulary import LEADS, Role
 from customers.services import CustomerInput
 from extensions import db
-from followups.loop import open_follow_ups
 from sites.models import Site
 from tickets.actions import available_actions
 from tickets.categories import active_categories
-from tickets.forms import ACTION_FORMS, ActionForm, NewTicketForm
+from tickets.forms import ActionForm, NewTicketForm
 from tickets.intake import NewTicket
 from tickets.labels import DIMENSION_LABELS, FOLLOW_UP_KIND_LABELS
 from tickets.models import Ticket
+from tickets.registry import ENTRIES, REGISTRY
+from tickets.workflow import Action
 
 
 def colleagues(ticket: Ticket, roles: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -27,14 +29,14 @@ def colleagues(ticket: Ticket, roles: tuple[str, ...]) -> list[tuple[str, str]]:
     stmt = (
         select(User)
         .where(User.active.is_(True), User.role.in_(roles))
-        .where((User.site_id == ticket.site_id) | (User.role == "manager"))
+        .where((User.site_id == ticket.site_id) | (User.role == Role.MANAGER))
         .order_by(User.display_name)
     )
     return [(u.username, f"{u.display_name} ({u.username})") for u in db.session.scalars(stmt)]
 
 
 def _fill_choices(form: ActionForm, ticket: Ticket, user: User) -> None:
-    everyone = ("front_desk", "supervisor", "manager")
+    everyone = tuple(Role)
     if hasattr(form, "to"):
         others = [c for c in colleagues(ticket, everyone) if c[0] != user.username]
         form.to.choices = select_choices(others)
@@ -46,13 +48,13 @@ def _fill_choices(form: ActionForm, ticket: Ticket, user: User) -> None:
     if hasattr(form, "kind"):
         form.kind.choices = follow_up_choices(ticket)
     if hasattr(form, "signed_off_by"):
-        leads = colleagues(ticket, ("supervisor", "manager"))
+        leads = colleagues(ticket, LEADS)
         form.signed_off_by.choices = select_choices([("", "—")] + leads)
 
 
 def follow_up_choices(ticket: Ticket) -> list[SelectChoice]:
     """The ticket's open follow-ups, the earliest due first."""
-    open_ones = sorted(open_follow_ups(ticket), key=lambda f: f.due_at)
+    open_ones = sorted((f for f in ticket.follow_ups if f.is_open), key=lambda f: f.due_at)
     return select_choices(
         (f.kind, f"{FOLLOW_UP_KIND_LABELS[f.kind]} · {local_time(f.due_at, ticket.site)}")
         for f in open_ones
@@ -60,20 +62,11 @@ def follow_up_choices(ticket: Ticket) -> list[SelectChoice]:
 
 
 def _new_form(action: str, ticket: Ticket, user: User, formdata) -> ActionForm:
-    form = ACTION_FORMS[action](prefix=action, formdata=formdata)
+    form = REGISTRY[Action(action)].form(prefix=action, formdata=formdata)
     _fill_choices(form, ticket, user)
     if formdata is None:
         form.version.data = str(ticket.version)
     return form
-
-
-# The order of the page's "next steps": the step that moves the ticket forward comes first.
-NEXT_STEP_ORDER = (
-    "own", "accept_transfer", "approve", "offer_fix", "record_response", "resolve",
-    "follow_up", "close",
-    "reopen", "log_contact", "reject", "transfer", "decline", "reassign", "escalate",
-    "reclassify",
-)
 
 
 def allowed_steps(ticket: Ticket, user: User) -> set[str]:
@@ -82,12 +75,13 @@ def allowed_steps(ticket: Ticket, user: User) -> set[str]:
 
 
 def action_forms(ticket: Ticket, user: User) -> dict[str, ActionForm]:
-    """One unbound form per action the user may take now, the forward step first."""
-    allowed = {str(action) for action in available_actions(ticket, user)}
+    """One unbound form per action the user may take now, in the registry's order (the
+    step that moves the ticket forward first); inline actions are shown in place."""
+    allowed = set(available_actions(ticket, user))
     return {
-        action: _new_form(action, ticket, user, None)
-        for action in NEXT_STEP_ORDER
-        if action in allowed
+        str(entry.action): _new_form(str(entry.action), ticket, user, None)
+        for entry in ENTRIES
+        if entry.action in allowed and not entry.inline
     }
 
 
@@ -125,7 +119,7 @@ def prepare_new_ticket_form(form: NewTicketForm, user: User) -> None:
     else:
         del form.site_id
     if not form.is_submitted():
-        form.own_now.data = user.role == "front_desk"
+        form.own_now.data = user.role == Role.FRONT_DESK
         form.customer_locale.data = user.locale
 
 
@@ -141,7 +135,8 @@ def new_ticket_input(form: NewTicketForm, user: User) -> NewTicket:
             phone=form.customer_phone.data or "",
             email=form.customer_email.data or "",
             tier=form.customer_tier.data,
-            locale=form.customer_locale.data or user.locale,
+            locale=form.customer_locale.data or None,
+            staff_locale=user.locale,
         )
     return NewTicket(
         site=site,

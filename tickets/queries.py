@@ -9,11 +9,11 @@ from sqlalchemy.orm import joinedload
 
 from auth.models import User
 from auth.permissions import has_permission, visible_site_ids
+from core.vocabulary import OPEN_STATES, Status
 from customers.models import Customer
 from customers.services import phone_digits
 from tickets.limits import empowerment_limit
 from tickets.models import FixOffer, Ticket, parse_ref
-from tickets.workflow import OPEN_STATES, Status
 
 OPEN = [str(s) for s in OPEN_STATES]
 

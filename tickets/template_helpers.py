@@ -2,11 +2,29 @@
 
 from flask import Flask
 
+from core.clock import utcnow
+from sla.clocks import ClockReading, most_urgent
 from tickets import labels
+from tickets.deadlines import read_clocks
+from tickets.registry import ENTRIES
 
 
 def reject_page(args: dict) -> dict:
     return {k: v for k, v in args.items() if k != "page"}
+
+
+def action_labels() -> dict:
+    """What each event of the timeline is called: the registry's actions and the system's."""
+    return {**labels.SYSTEM_EVENT_LABELS, **{str(e.action): e.label for e in ENTRIES}}
+
+
+def ticket_clocks(ticket) -> dict[str, ClockReading]:
+    """Each running or finished clock of the ticket, read now."""
+    return read_clocks(ticket, utcnow())
+
+
+def worst_clock(ticket) -> ClockReading | None:
+    return most_urgent(list(ticket_clocks(ticket).values()))
 
 
 def init_app(app: Flask) -> None:
@@ -16,6 +34,8 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals.update(
         {
+            "sla_clocks": ticket_clocks,
+            "sla_worst": worst_clock,
             "status_labels": labels.STATUS_LABELS,
             "status_badges": labels.STATUS_BADGES,
             "severity_labels": labels.SEVERITY_LABELS,
@@ -29,8 +49,8 @@ def init_app(app: Flask) -> None:
             "response_labels": labels.RESPONSE_LABELS,
             "root_cause_labels": labels.ROOT_CAUSE_LABELS,
             "fault_labels": labels.FAULT_LABELS,
-            "action_labels": labels.ACTION_LABELS,
-            "action_buttons": labels.ACTION_BUTTONS,
+            "action_labels": action_labels(),
+            "action_buttons": {str(e.action): e.button for e in ENTRIES},
             "follow_up_kind_labels": labels.FOLLOW_UP_KIND_LABELS,
             "follow_up_outcome_labels": labels.FOLLOW_UP_OUTCOME_LABELS,
         }

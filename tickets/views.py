@@ -2,7 +2,17 @@
 
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,12 +20,11 @@ from auth.permissions import permission_required
 from core.clock import utcnow
 from core.forms import apply_errors, submit_with_domain
 from core.validation import ValidationFailed
-from extensions import db
-from tickets import labels
 from tickets.access import load_ticket
+from tickets.actions import perform
 from tickets.attachments import find_attachment, path_of
 from tickets.errors import ActionRefused, TicketConflict
-from tickets.forms import ACTION_FORMS, NewTicketForm
+from tickets.forms import NewTicketForm
 from tickets.intake import open_ticket
 from tickets.page import (
     action_forms,
@@ -24,7 +33,7 @@ from tickets.page import (
     new_ticket_input,
     prepare_new_ticket_form,
 )
-from tickets.steps import take_step
+from tickets.registry import entry_for
 
 bp = Blueprint("tickets", __name__, url_prefix="/tickets")
 
@@ -38,7 +47,6 @@ def new():
         form, lambda: open_ticket(current_user, new_ticket_input(form, current_user), utcnow())
     )
     if ticket is not None:
-        db.session.commit()
         flash(_("Ticket %(ref)s opened.", ref=ticket.ref), "success")
         return redirect(url_for("tickets.detail", ref=ticket.ref))
     status = 422 if form.errors or form.form_errors else 200
@@ -59,34 +67,47 @@ def detail(ref: str):
 @permission_required("work_tickets")
 def act(ref: str, action: str):
     ticket = load_ticket(ref, current_user)
-    if action not in ACTION_FORMS:
+    entry = entry_for(action)
+    if entry is None:
         return redirect(url_for("tickets.detail", ref=ticket.ref))
     form = bound_action_form(ticket, action)
-    status = 422
-    if form.validate_on_submit():
-        try:
-            zone = ZoneInfo(ticket.site.timezone)
-            take_step(ticket, action, current_user, form.domain_data(zone),
-                      version=form.submitted_version, now=utcnow())
-        except TicketConflict as conflict:
-            db.session.rollback()
-            flash(_(conflict.message), "warning")
-            return _rerender(ref, action, form, 409, refresh_version=True)
-        except ActionRefused as refused:
-            db.session.rollback()
-            flash(_(refused.reason), "danger")
-            return _rerender(ref, action, form, 409)
-        except ValidationFailed as failed:
-            db.session.rollback()
-            apply_errors(form, failed)
-            return _rerender(ref, action, form, 422)
-        db.session.commit()
-        flash(_("%(action)s: %(ref)s.", action=labels.ACTION_LABELS[action], ref=ticket.ref),
-              "success")
-        if request.form.get("return_to") == "board":
-            return redirect(url_for("sla.board", site=ticket.site_id))
-        return redirect(url_for("tickets.detail", ref=ticket.ref))
-    return _rerender(ref, action, form, status)
+    if not form.validate_on_submit():
+        return _rerender(ref, action, form, 422)
+    g.ticket_step = (ref, action, form)
+    zone = ZoneInfo(ticket.site.timezone)
+    perform(ticket, action, current_user, form.domain_data(zone),
+            version=form.submitted_version, now=utcnow())
+    flash(_("%(action)s: %(ref)s.", action=entry.label, ref=ticket.ref), "success")
+    if request.form.get("return_to") == "board":
+        return redirect(url_for("sla.board", site=ticket.site_id))
+    return redirect(url_for("tickets.detail", ref=ticket.ref))
+
+
+@bp.errorhandler(TicketConflict)
+def _stale(conflict: TicketConflict):
+    """Someone changed the ticket first: show it as it is now, the typed form kept."""
+    flash(_(conflict.message), "warning")
+    return _rerender_step(409, refresh_version=True)
+
+
+@bp.errorhandler(ActionRefused)
+def _refused(refused: ActionRefused):
+    flash(_(refused.reason), "danger")
+    return _rerender_step(409)
+
+
+@bp.errorhandler(ValidationFailed)
+def _invalid(failed: ValidationFailed):
+    if g.get("ticket_step") is None:
+        raise failed
+    apply_errors(g.ticket_step[2], failed)
+    return _rerender_step(422)
+
+
+def _rerender_step(status: int, refresh_version: bool = False):
+    """The step's page again (after the boundary rolled the step back)."""
+    ref, action, form = g.ticket_step
+    return _rerender(ref, action, form, status, refresh_version)
 
 
 @bp.route("/<ref>/attachments/<int:attachment_id>")

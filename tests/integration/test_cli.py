@@ -1,4 +1,9 @@
-"""The command line: success and failure paths, nothing half-written on failure."""
+"""The command line: success and failure paths, nothing half-written on failure.
+
+Commands share the test's session: after a success `db.session.rollback()` makes the check
+read what the command committed; after a failure the check reads through the same session,
+so anything flushed and not rolled back would show.
+"""
 
 import pytest
 from sqlalchemy import func, select
@@ -27,6 +32,7 @@ def test_cli_create_site_success(runner):
     )
     assert result.exit_code == 0, result.output
     assert "Created site 'Harbour Inn'" in result.output
+    db.session.rollback()
     site = db.session.scalars(select(Site)).one()
     assert (site.timezone, site.currency) == ("Europe/London", "GBP")
     assert site.hours_spec == "mon-fri 09:00-12:00,13:00-18:00; sat 10:00-16:00"
@@ -80,6 +86,7 @@ def test_cli_create_user_with_password_from_stdin(runner, make_site):
     )
     assert result.exit_code == 0, result.output
     assert "a long secret" not in result.output
+    db.session.rollback()
     user = db.session.scalars(select(User)).one()
     assert user.role == "supervisor" and user.check_password("a long secret")
 
@@ -130,6 +137,7 @@ def test_cli_seed_demo_is_idempotent_and_prints_logins(runner):
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0
     assert "already present" in second.output
+    db.session.rollback()
     assert _count(User) == users_after_first
     names = set(db.session.scalars(select(User.username)))
     assert {"desk", "super", "manager"} <= names

@@ -1,15 +1,15 @@
-"""Notifications: site hours hold back non-critical ones, critical ones go at once, e-mail
-is sent, logged or retried with backoff, and critical mail leaves right after the commit."""
+"""Notifications: site hours hold back non-critical ones, critical ones go at once, and
+each recipient with an address gets one outbox mail, due when the notification is; the
+outbox sender sends it, logs it (no SMTP) or retries it with backoff."""
 
 import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core import clock
 from extensions import db
-from notifications import mail
 from notifications.models import Notification
 from notifications.services import (
     active_managers,
@@ -17,10 +17,12 @@ from notifications.services import (
     mark_all_read,
     mark_read,
     notify,
-    send_due_mail,
     unread_count,
     visible_for,
 )
+from outbox import smtp
+from outbox.models import OutboxMessage
+from outbox.sender import send_due
 
 # Monday 2026-11-23 03:00 in Shanghai (UTC+8); the office opens at 09:00 local = 01:00 UTC.
 NIGHT = datetime(2026, 11, 22, 19, 0, tzinfo=UTC)
@@ -47,6 +49,15 @@ def _fresh(row: Notification) -> Notification:
     return db.session.get(Notification, row.id)
 
 
+def _mail(row: Notification) -> OutboxMessage | None:
+    """The outbox mail of a notification, as committed (None when there is none)."""
+    db.session.rollback()
+    mails = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.notification_id == row.id)).all()
+    assert len(mails) <= 1
+    return mails[0] if mails else None
+
+
 def _notify(recipients, now, **options) -> list[Notification]:
     rows = notify(recipients, "sla_at_risk", "SR-000001: the deadline is close.", now=now,
                   **options)
@@ -54,11 +65,27 @@ def _notify(recipients, now, **options) -> list[Notification]:
     return rows
 
 
+@pytest.fixture
+def sent(app, monkeypatch):
+    """Pretend SMTP: record (url, to, subject, body, html) of each mail sent."""
+    app.config["SMTP_URL"] = SMTP
+    record = []
+    monkeypatch.setattr(smtp, "send_mail", lambda config, to, subject, body, html=None:
+                        record.append((config["SMTP_URL"], to, subject, body, html)))
+    return record
+
+
+def _failing(*args, **kwargs):
+    raise OSError("connection refused")
+
+
 def test_notify_non_critical_waits_for_site_opening(app, person):
     clock.set_now(NIGHT)
     [row] = _notify([person], NIGHT)
     assert row.deliver_after == OPENING
-    assert row.next_email_at == OPENING and row.email_status == "pending"
+    mail = _mail(row)
+    assert (mail.status, mail.due_at, mail.next_attempt_at) == ("pending", OPENING, OPENING)
+    assert mail.to_address == "desk@example.com" and mail.kind == "staff_notification"
     assert unread_count(person, NIGHT) == 0
     assert _visible(person, NIGHT) == []
     later = OPENING + timedelta(minutes=1)
@@ -67,12 +94,12 @@ def test_notify_non_critical_waits_for_site_opening(app, person):
     assert [n.id for n in _visible(person, later)] == [row.id]
 
 
-def test_notify_critical_is_visible_at_once(app, person, monkeypatch):
-    monkeypatch.setattr(mail, "send_mail", lambda *args, **kwargs: None)
+def test_notify_critical_is_visible_at_once_and_its_mail_due_at_once(app, person):
     clock.set_now(NIGHT)
     [row] = _notify([person], NIGHT, critical=True)
     assert row.deliver_after == NIGHT
     assert unread_count(person, NIGHT) == 1
+    assert (_mail(row).status, _mail(row).next_attempt_at) == ("pending", NIGHT)
 
 
 def test_notify_deduplicates_and_skips_inactive(app, person, make_user, office):
@@ -81,12 +108,6 @@ def test_notify_deduplicates_and_skips_inactive(app, person, make_user, office):
     db.session.commit()
     rows = _notify([person, person, gone, None], NIGHT)
     assert [r.recipient_id for r in rows] == [person.id]
-
-
-def test_notify_without_email_has_no_mail(app, make_user, office):
-    silent = make_user("front_desk", site=office)
-    [row] = _notify([silent], NIGHT)
-    assert row.email_status == "none" and row.next_email_at is None
 
 
 def test_notify_links_the_ticket(app, make_ticket, person):
@@ -130,111 +151,114 @@ def test_mark_all_read_counts_only_delivered_own(app, person, make_user, office)
     assert unread_count(person, OPENING + timedelta(days=2)) == 1
 
 
-def test_send_due_mail_without_smtp_logs_it(app, person, caplog):
+def test_notify_without_email_has_no_mail(app, make_user, office):
+    silent = make_user("front_desk", site=office)
+    [row] = _notify([silent], NIGHT)
+    assert _mail(row) is None
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+
+
+def test_notify_never_talks_to_smtp(app, person, monkeypatch):
+    app.config["SMTP_URL"] = SMTP
+    monkeypatch.setattr(smtp, "send_mail", _failing)
+    [row] = _notify([person], NIGHT, critical=True)
+    assert _mail(row).attempts == 0
+
+
+def test_send_due_without_smtp_logs_it(app, person, caplog):
     app.config["SMTP_URL"] = ""
     [row] = _notify([person], NIGHT)
-    assert send_due_mail(NIGHT) == {}
-    with caplog.at_level(logging.INFO, logger="notifications.mail"):
-        assert send_due_mail(OPENING) == {"logged": 1}
-    db.session.commit()
-    assert _fresh(row).email_status == "logged"
-    [record] = [r for r in caplog.records if r.name == "notifications.mail"]
+    assert send_due(NIGHT) == {}
+    with caplog.at_level(logging.INFO, logger="outbox"):
+        assert send_due(OPENING) == {"logged": 1}
+    assert _mail(row).status == "logged"
+    [record] = [r for r in caplog.records if r.name == "outbox"]
     assert record.levelno == logging.INFO
     assert "desk@example.com" in record.getMessage()
     assert "[Recovery Desk] SR-000001: the deadline is close." in record.getMessage()
+    assert send_due(OPENING + timedelta(hours=1)) == {}
 
 
-def test_send_due_mail_with_smtp_sends(app, person, make_ticket, monkeypatch):
-    app.config.update(SMTP_URL=SMTP, SITE_URL="https://desk.example/")
-    sent = []
-    monkeypatch.setattr(mail, "send_mail", lambda config, to, subject, body, html=None: sent.append(
-        (config["SMTP_URL"], to, subject, body)))
+def test_send_due_with_smtp_sends(app, person, make_ticket, sent):
+    app.config["SITE_URL"] = "https://desk.example/"
     ticket = make_ticket(owner=person)
-    [row] = _notify([person], NIGHT, ticket=ticket)
-    assert send_due_mail(OPENING) == {"sent": 1}
-    db.session.commit()
-    assert _fresh(row).email_status == "sent" and _fresh(row).email_attempts == 1
-    [(url, to, subject, body)] = sent
-    assert (url, to) == (SMTP, "desk@example.com")
+    [row] = _notify([person], NIGHT, ticket=ticket, body_html="<p>close</p>")
+    assert send_due(OPENING) == {"sent": 1}
+    mail = _mail(row)
+    assert (mail.status, mail.attempts, mail.sent_at) == ("sent", 1, OPENING)
+    [(url, to, subject, body, html)] = sent
+    assert (url, to, html) == (SMTP, "desk@example.com", "<p>close</p>")
     assert subject.startswith("[Recovery Desk] ")
     assert body.endswith(f"https://desk.example/tickets/{ticket.ref}")
-    assert send_due_mail(OPENING + timedelta(hours=1)) == {}
+    assert send_due(OPENING + timedelta(hours=1)) == {}
+    assert len(sent) == 1
 
 
-def _failing(*args, **kwargs):
-    raise OSError("connection refused")
-
-
-def test_send_due_mail_backs_off_then_gives_up(app, person, monkeypatch):
+def test_send_due_backs_off_then_gives_up(app, person, monkeypatch):
     app.config["SMTP_URL"] = SMTP
-    monkeypatch.setattr(mail, "send_mail", _failing)
+    monkeypatch.setattr(smtp, "send_mail", _failing)
     [row] = _notify([person], NIGHT)
     now = OPENING
     for attempt, minutes in enumerate((1, 5, 15, 60, 240), start=1):
-        assert send_due_mail(now) == {"retry": 1}
-        db.session.commit()
-        row = _fresh(row)
-        assert (row.email_status, row.email_attempts) == ("pending", attempt)
-        assert row.next_email_at == now + timedelta(minutes=minutes)
-        assert send_due_mail(row.next_email_at - timedelta(seconds=1)) == {}
-        now = row.next_email_at
-    assert send_due_mail(now) == {"failed": 1}
-    db.session.commit()
-    row = _fresh(row)
-    assert (row.email_status, row.email_attempts, row.next_email_at) == ("failed", 6, None)
-    assert row.message and unread_count(person, now) == 1
+        assert send_due(now) == {"retry": 1}
+        mail = _mail(row)
+        assert (mail.status, mail.attempts) == ("pending", attempt)
+        assert mail.next_attempt_at == now + timedelta(minutes=minutes)
+        assert "connection refused" in mail.last_error
+        assert send_due(mail.next_attempt_at - timedelta(seconds=1)) == {}
+        now = mail.next_attempt_at
+    assert send_due(now) == {"failed": 1}
+    mail = _mail(row)
+    assert (mail.status, mail.attempts, mail.next_attempt_at) == ("failed", 6, None)
+    assert _fresh(row).message and unread_count(person, now) == 1
 
 
-def test_critical_mail_leaves_right_after_commit(app, person, monkeypatch):
-    app.config["SMTP_URL"] = SMTP
-    sent = []
-    monkeypatch.setattr(
-        mail, "send_mail", lambda config, to, subject, body, html=None: sent.append(to)
-    )
+def test_critical_mail_goes_at_the_first_pass_after_the_commit(app, person, sent):
     clock.set_now(NIGHT)
     [row] = notify([person], "safety", "Safety issue reported", critical=True, now=NIGHT)
     db.session.flush()
     assert sent == []
     db.session.commit()
-    assert sent == ["desk@example.com"]
-    assert _fresh(row).email_status == "sent"
+    assert sent == []
+    assert send_due(NIGHT) == {"sent": 1}
+    assert [to for _url, to, *_rest in sent] == ["desk@example.com"]
+    assert _mail(row).status == "sent"
 
 
-def test_critical_mail_failure_never_raises_and_stays_pending(app, person, monkeypatch):
+def test_critical_mail_failure_stays_pending_for_a_later_pass(app, person, monkeypatch):
     app.config["SMTP_URL"] = SMTP
-    monkeypatch.setattr(mail, "send_mail", _failing)
+    monkeypatch.setattr(smtp, "send_mail", _failing)
     clock.set_now(NIGHT)
     [row] = _notify([person], NIGHT, critical=True)
-    row = _fresh(row)
-    assert (row.email_status, row.email_attempts) == ("pending", 1)
-    assert row.next_email_at == NIGHT + timedelta(minutes=1)
+    assert send_due(NIGHT) == {"retry": 1}
+    mail = _mail(row)
+    assert (mail.status, mail.attempts) == ("pending", 1)
+    assert mail.next_attempt_at == NIGHT + timedelta(minutes=1)
 
 
-def test_rolled_back_critical_notification_sends_nothing(app, person, monkeypatch):
-    app.config["SMTP_URL"] = SMTP
-    sent = []
-    monkeypatch.setattr(mail, "send_mail", lambda *args, **kwargs: sent.append(args))
+def test_rolled_back_critical_notification_sends_nothing(app, person, sent):
     notify([person], "safety", "Safety issue reported", critical=True, now=NIGHT)
     db.session.rollback()
     db.session.commit()
+    assert send_due(NIGHT) == {}
     assert sent == []
     assert db.session.scalars(select(Notification)).all() == []
+    assert db.session.scalars(select(OutboxMessage)).all() == []
 
 
-def test_non_critical_mail_waits_for_the_sweep(app, person, monkeypatch):
-    app.config["SMTP_URL"] = SMTP
-    sent = []
-    monkeypatch.setattr(mail, "send_mail", lambda *args, **kwargs: sent.append(args))
-    _notify([person], OPENING)
+def test_non_critical_mail_waits_for_the_opening(app, person, sent):
+    _notify([person], NIGHT)
+    assert send_due(NIGHT) == {}
     assert sent == []
+    assert send_due(OPENING) == {"sent": 1}
 
 
 def test_parse_smtp_url_decodes_credentials():
-    settings = mail.parse_smtp_url(SMTP)
+    settings = smtp.parse_smtp_url(SMTP)
     assert (settings.host, settings.port, settings.starttls, settings.use_ssl) == (
         "mail.example", 587, True, False)
     assert (settings.username, settings.password) == ("desk@hotel", "p@ss")
-    secure = mail.parse_smtp_url("smtps://mail.example")
+    secure = smtp.parse_smtp_url("smtps://mail.example")
     assert (secure.port, secure.use_ssl, secure.starttls) == (465, True, False)
     with pytest.raises(ValueError):
-        mail.parse_smtp_url("http://mail.example")
+        smtp.parse_smtp_url("http://mail.example")

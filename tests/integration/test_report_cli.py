@@ -53,6 +53,7 @@ def test_store_keeps_a_snapshot(runner, week):
     result = _run(runner, "--week", "2026-W47", "--store")
     assert result.exit_code == 0
     assert "Stored " in result.output
+    db.session.rollback()  # read what the command committed
     assert db.session.scalar(select(func.count(ReportSnapshot.id))) == 1
 
 

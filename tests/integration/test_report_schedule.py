@@ -1,15 +1,21 @@
 """The Monday run: last week's report stored at 08:00 site time, once, and announced to
-managers in the app and by HTML mail."""
+managers in the app and by HTML mail.
+
+The run flushes and never commits: `_job` drives it as the scheduler does, inside
+`core.transaction.run_job` (its own app context and session, one commit), so the checks
+below read what was committed.
+"""
 
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 
+from core.transaction import run_job
 from extensions import db
-from notifications import mail
 from notifications.models import Notification
-from notifications.services import send_due_mail
+from outbox import smtp
+from outbox.sender import send_due
 from reports.models import ReportSnapshot
 from reports.schedule import due_reports, reported_week, run_weekly_reports
 
@@ -44,8 +50,14 @@ def two_sites(app, make_site, make_user):
 
 
 def _stored() -> set[tuple[str, str]]:
+    db.session.rollback()  # see what the runs committed
     rows = db.session.scalars(select(ReportSnapshot)).all()
     return {(row.week, row.scope) for row in rows}
+
+
+def _job(app, now: datetime):
+    """One scheduled run at `now`: what it stored, or None when the job failed."""
+    return run_job(app, "weekly-reports", lambda: run_weekly_reports(now))
 
 
 def test_each_site_at_its_own_monday_and_all_sites_when_all_are_due(app, two_sites):
@@ -53,14 +65,14 @@ def test_each_site_at_its_own_monday_and_all_sites_when_all_are_due(app, two_sit
     monday_east = datetime(2026, 11, 23, 0, 30, tzinfo=UTC)  # 08:30 Shanghai, 00:30 London
     assert [(d.week, d.site) for d in due_reports(monday_east)] == [
         ("2026-W47", shanghai), ("2026-W46", london), ("2026-W46", None)]
-    run_weekly_reports(monday_east)
+    _job(app, monday_east)
     assert ("2026-W47", f"site:{shanghai.id}") in _stored()
     monday_west = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)  # 08:30 London
-    run_weekly_reports(monday_west)
+    _job(app, monday_west)
     assert {("2026-W47", f"site:{london.id}"), ("2026-W47", "all")} <= _stored()
     assert due_reports(monday_west) == []
     count = len(_stored())
-    assert run_weekly_reports(monday_west) == []
+    assert _job(app, monday_west) == []
     assert len(_stored()) == count
 
 
@@ -69,12 +81,12 @@ def test_managers_hear_about_their_site_and_all_sites_by_html_mail(app, two_site
     _east, _west, people = two_sites
     sent = []
     app.config["SMTP_URL"] = "smtp://mail.example:25"
-    monkeypatch.setattr(mail, "send_mail", lambda config, to, subject, body, html=None:
+    monkeypatch.setattr(smtp, "send_mail", lambda config, to, subject, body, html=None:
                         sent.append((to, subject, body, html)))
     monday = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
-    run_weekly_reports(datetime(2026, 11, 23, 0, 30, tzinfo=UTC))
-    run_weekly_reports(monday)
-    send_due_mail(datetime(2026, 11, 23, 12, 0, tzinfo=UTC))
+    _job(app, datetime(2026, 11, 23, 0, 30, tzinfo=UTC))
+    _job(app, monday)
+    send_due(datetime(2026, 11, 23, 12, 0, tzinfo=UTC))
     notes = db.session.scalars(select(Notification).where(
         Notification.kind == "weekly_report")).all()
     by_person = {}
@@ -92,7 +104,7 @@ def test_managers_hear_about_their_site_and_all_sites_by_html_mail(app, two_site
 
 
 def test_a_failed_announcement_stores_nothing_so_the_next_run_retries(app, two_sites,
-                                                                     monkeypatch):
+                                                                     monkeypatch, caplog):
     import reports.mail
 
     monday = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
@@ -101,21 +113,46 @@ def test_a_failed_announcement_stores_nothing_so_the_next_run_retries(app, two_s
         raise OSError("template missing")
 
     monkeypatch.setattr(reports.mail, "announce", broken)
-    with pytest.raises(OSError):
-        run_weekly_reports(monday)
-    db.session.rollback()
+    assert _job(app, monday) == []
+    assert "the next run tries again" in caplog.text and "template missing" in caplog.text
     assert _stored() == set()
     monkeypatch.undo()
-    assert len(run_weekly_reports(monday)) == 3
+    assert len(_job(app, monday)) == 3
     assert db.session.scalars(select(Notification).where(
         Notification.kind == "weekly_report")).all()
+
+
+def test_one_failed_report_keeps_the_others_of_the_run(app, two_sites, monkeypatch):
+    """Each report is stored in its own savepoint: West Hotel's failure (after its snapshot
+    and its first notification were flushed) takes back only West Hotel's report."""
+    import reports.mail
+
+    east, west, _people = two_sites
+    monday = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
+    announce = reports.mail.announce
+
+    def broken_for_west(snapshot, now):
+        announce(snapshot, now)
+        if snapshot.site_id == west.id:
+            raise OSError("mail template missing")
+
+    monkeypatch.setattr(reports.mail, "announce", broken_for_west)
+    assert sorted(_job(app, monday)) == ["2026-W47 East Hotel", "2026-W47 all sites"]
+    assert _stored() == {("2026-W47", f"site:{east.id}"), ("2026-W47", "all")}
+    messages = db.session.scalars(select(Notification.message).where(
+        Notification.kind == "weekly_report")).all()
+    assert messages and not any("West Hotel" in m for m in messages)
+    monkeypatch.undo()
+    assert _job(app, monday) == ["2026-W47 West Hotel"]
+    assert ("2026-W47", f"site:{west.id}") in _stored()
 
 
 def test_a_site_without_a_resident_manager_reports_to_every_manager(app, two_sites,
                                                                     make_site):
     _east, _west, people = two_sites
     lonely = make_site(name="Lonely Inn", timezone="Asia/Shanghai")
-    run_weekly_reports(datetime(2026, 11, 23, 8, 30, tzinfo=UTC))
+    _job(app, datetime(2026, 11, 23, 8, 30, tzinfo=UTC))
+    db.session.rollback()
     told = db.session.scalars(select(Notification.recipient_id).where(
         Notification.kind == "weekly_report", Notification.message.contains("Lonely Inn"))).all()
     assert sorted(told) == sorted([people["east"].id, people["west"].id])

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from core import clock
 from extensions import db
-from sla import scheduler
+from jobs import schedule as scheduler
 from tickets.models import TicketEvent
 
 
@@ -56,7 +56,7 @@ def test_the_sweep_every_minute_and_the_report_run_every_five_coalescing_missed_
     built.start(paused=True)
     try:
         jobs = {job.id: job for job in built.get_jobs()}
-        assert set(jobs) == {"sla-sweep", "weekly-reports"}
+        assert set(jobs) == {"sla-sweep", "outbox", "weekly-reports"}
         assert jobs["sla-sweep"].trigger.interval == timedelta(minutes=1)
         assert jobs["weekly-reports"].trigger.interval == timedelta(minutes=5)
         for job in jobs.values():
@@ -97,7 +97,7 @@ def test_a_scheduled_run_sweeps_and_never_raises(app, make_ticket, monkeypatch, 
     def broken(_now):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr("sla.sweep.sweep", broken)
+    monkeypatch.setattr("jobs.sweep.sweep", broken)
     scheduler.run_sweep(app)
     assert "the SLA sweep failed" in caplog.text
 

@@ -12,8 +12,8 @@ from sqlalchemy import func, select, text, update
 
 from core import clock
 from extensions import db
+from jobs.sweep import sweep
 from notifications.models import Notification
-from sla.sweep import sweep
 from tickets.actions import perform
 from tickets.models import Ticket, TicketEvent
 
@@ -100,7 +100,7 @@ def test_after_downtime_every_skipped_escalation_is_taken_in_order(app, people, 
 
 def _race_on(monkeypatch, raced_id: int) -> None:
     """Between the sweep's load and its flush, another writer bumps the ticket's version."""
-    import sla.sweep as sweep_module
+    import tickets.escalation as sweep_module
 
     real_refresh = sweep_module.refresh_deadlines
 

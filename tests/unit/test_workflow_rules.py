@@ -7,15 +7,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tickets.workflow import (
-    APOLOGY_ONLY_MESSAGE,
-    Action,
-    FieldErrors,
-    Role,
-    is_apology_only,
-    parse_amount,
-    validate,
-)
+from core.vocabulary import Role
+from tickets.apology import APOLOGY_ONLY_MESSAGE, is_apology_only
+from tickets.cleaning import FieldErrors
+from tickets.money import parse_amount
+from tickets.registry import validate
+from tickets.workflow import Action
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 LATER = NOW + timedelta(hours=2)

@@ -5,15 +5,8 @@ import itertools
 
 import pytest
 
-from tickets.workflow import (
-    Action,
-    Actor,
-    Role,
-    Status,
-    TransitionRefused,
-    allowed_actions,
-    check_transition,
-)
+from tickets.registry import allowed_actions, check_transition
+from tickets.workflow import Action, Actor, Role, Status, TransitionRefused
 
 ACTORS = {
     "desk-owner": Actor(Role.FRONT_DESK, is_owner=True),

@@ -1,4 +1,11 @@
-"""Managers manage sites and users; bad input is refused field by field."""
+"""Managers manage sites and users; bad input is refused field by field (422) and leaves
+nothing behind.
+
+The requests share the test's session. After a success, `db.session.rollback()` before
+the check drops anything left uncommitted, so the check reads what the request committed;
+after a refusal, the check reads through the same session, so anything the request had
+flushed and not rolled back would show.
+"""
 
 from sqlalchemy import select
 
@@ -21,6 +28,7 @@ def test_admin_manager_creates_a_site(client, login):
     login("manager")
     response = client.post("/admin/sites/new", data=GOOD_SITE)
     assert response.status_code == 302
+    db.session.rollback()
     site = db.session.scalars(select(Site).where(Site.name == "Harbour Inn")).one()
     assert site.timezone == "Europe/London"
     assert site.hours_spec == "mon-fri 09:00-12:00,13:00-18:00; sat 10:00-16:00"
@@ -42,12 +50,13 @@ def test_admin_site_bad_input_names_each_field_and_keeps_text(client, login):
     }
     response = client.post("/admin/sites/new", data=bad)
     page = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Not a valid choice" in page or "not an IANA time zone" in page
     assert "18:00-09:00" in page
     assert "ISO 4217" in page
     assert "is not a date" in page
     assert "zero or more" in page
+    db.session.expire_all()
     assert db.session.scalar(select(Site).where(Site.name == "Harbour Inn")) is None
 
 
@@ -55,8 +64,24 @@ def test_admin_site_duplicate_name_refused(client, login, make_site):
     make_site(name="Harbour Inn")
     login("manager")
     response = client.post("/admin/sites/new", data=GOOD_SITE)
+    assert response.status_code == 422
     assert "already exists" in response.get_data(as_text=True)
+    db.session.expire_all()
     assert len(db.session.scalars(select(Site).where(Site.name == "Harbour Inn")).all()) == 1
+
+
+def test_admin_site_edit_refused_keeps_the_site_as_it_was(client, login, make_site):
+    site = make_site(name="Harbour Inn", holidays="2026-12-25 Christmas")
+    make_site(name="Airport Lounge")
+    login("manager")
+    data = {**GOOD_SITE, "name": "Airport Lounge", "holidays": "2027-01-01 New Year"}
+    response = client.post(f"/admin/sites/{site.id}", data=data)
+    assert response.status_code == 422
+    assert "already exists" in response.get_data(as_text=True)
+    db.session.expire_all()
+    kept = db.session.get(Site, site.id)
+    assert kept.name == "Harbour Inn"
+    assert [h.name for h in kept.holidays] == ["Christmas"]
 
 
 def test_admin_manager_edits_site_holidays(client, login, make_site):
@@ -65,7 +90,8 @@ def test_admin_manager_edits_site_holidays(client, login, make_site):
     data = {**GOOD_SITE, "holidays": "2026-12-25 Xmas\n2027-01-01 New Year"}
     response = client.post(f"/admin/sites/{site.id}", data=data)
     assert response.status_code == 302
-    db.session.expire_all()
+    db.session.rollback()
+    site = db.session.get(Site, site.id)
     assert [(h.day.isoformat(), h.name) for h in site.holidays] == [
         ("2026-12-25", "Xmas"),
         ("2027-01-01", "New Year"),
@@ -88,6 +114,7 @@ def test_admin_manager_creates_user(client, login, make_site):
         },
     )
     assert response.status_code == 302
+    db.session.rollback()
     user = db.session.scalars(select(User).where(User.username == "li.na")).one()
     assert (user.role, user.site_id, user.locale) == ("supervisor", site.id, "zh_Hans")
     assert user.check_password("long enough")
@@ -108,10 +135,33 @@ def test_admin_user_bad_input_named(client, login, make_user):
         },
     )
     page = response.get_data(as_text=True)
+    assert response.status_code == 422
     assert "already taken" in page or "Not a valid choice" in page
     assert "Not a valid choice" in page
+    db.session.expire_all()
     count = db.session.scalar(select(db.func.count(User.id)))
     assert count == 2
+
+
+def test_admin_user_refused_by_the_service_is_unchanged(client, login, make_user):
+    """The form accepts the e-mail's shape; the service refuses it: 422, nothing saved."""
+    desk = make_user("front_desk", display_name="Old Name")
+    login("manager")
+    response = client.post(
+        f"/admin/users/{desk.id}",
+        data={
+            "display_name": "New Name",
+            "email": "not-an-email",
+            "role": "supervisor",
+            "site_id": desk.site_id,
+            "locale": "en",
+            "active": "y",
+        },
+    )
+    assert response.status_code == 422
+    db.session.expire_all()
+    user = db.session.get(User, desk.id)
+    assert (user.display_name, user.role, user.email) == ("Old Name", "front_desk", None)
 
 
 def test_admin_deactivate_user_keeps_history_and_blocks_sign_in(client, login, make_user):
@@ -141,7 +191,7 @@ def test_admin_reset_password(client, login, make_user):
     login("manager")
     response = client.post(f"/admin/users/{desk.id}/password", data={"password": "new secret 1"})
     assert response.status_code == 302
-    db.session.expire_all()
+    db.session.rollback()
     assert db.session.get(User, desk.id).check_password("new secret 1")
 
 

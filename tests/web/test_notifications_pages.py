@@ -87,6 +87,7 @@ def test_mark_one_read(client, login):
     row = _notify(user)
     response = client.post(f"/notifications/{row.id}/read")
     assert response.status_code == 302
+    db.session.rollback()  # read what the request committed
     assert db.session.get(Notification, row.id).read_at == NOW
 
 
@@ -105,7 +106,7 @@ def test_mark_all_read(client, login, make_user):
     theirs = _notify(other)
     response = client.post("/notifications/read-all", follow_redirects=True)
     assert "2 notification(s) marked as read." in response.get_data(as_text=True)
-    db.session.expire_all()
+    db.session.rollback()
     assert all(db.session.get(Notification, n.id).read_at == NOW for n in mine)
     assert db.session.get(Notification, theirs.id).read_at is None
     assert "badge" not in _bell(response.get_data(as_text=True))

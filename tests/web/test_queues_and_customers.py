@@ -351,7 +351,7 @@ def test_customer_edit_without_the_owner_field_keeps_the_preferred_owner(client,
                            data={"name": "Guest Renamed", "phone": "13900001111",
                                  "tier": "key"})
     assert response.status_code == 302
-    db.session.expire_all()
+    db.session.rollback()  # read what the request committed
     stored = db.session.get(Customer, ticket.customer_id)
     assert (stored.name, stored.tier, stored.preferred_owner_id) == (
         "Guest Renamed", "key", owner_id)
@@ -373,3 +373,83 @@ def test_the_site_list_filters_overdue_tickets(client, login, make_user, make_ti
     page = client.get("/tickets/?overdue=1").get_data(as_text=True)
     assert late.ref in page and fine.ref not in page
     assert 'id="f-overdue" name="overdue" value="1" checked' in page
+
+
+def test_customer_edit_refused_by_the_service_changes_nothing(client, login, make_ticket):
+    """The form accepts a two-digit phone; the service refuses it: 422, nothing saved."""
+    ticket = make_ticket()
+    login(user=ticket.owner)
+    response = client.post(f"/customers/{ticket.customer_id}/edit",
+                           data={"name": "Guest Renamed", "phone": "12", "tier": "vip",
+                                 "locale": "en"})
+    assert response.status_code == 422
+    assert "5 to 20 digits" in response.get_data(as_text=True)
+    db.session.expire_all()
+    stored = db.session.get(Customer, ticket.customer_id)
+    assert stored.name.startswith("Guest ") and stored.tier == "standard"
+
+
+def test_a_tier_change_is_announced_with_tier_changed(app, make_ticket):
+    from customers.services import update_customer
+    from customers.signals import tier_changed
+
+    ticket = make_ticket()
+    customer = db.session.get(Customer, ticket.customer_id)
+    heard = []
+
+    def receiver(sender, **kwargs):
+        heard.append((sender, kwargs))
+
+    now = clock.utcnow()
+    details = {"name": customer.name, "phone": customer.phone, "locale": customer.locale}
+    with tier_changed.connected_to(receiver):
+        update_customer(customer, CustomerInput(**details, tier="standard"),
+                        actor=ticket.owner, now=now)
+        assert heard == []
+        update_customer(customer, CustomerInput(**details, tier="vip"),
+                        actor=ticket.owner, now=now)
+    assert heard == [(customer, {"actor": ticket.owner, "now": now})]
+
+
+def test_find_existing_customer_by_phone_digits_or_e_mail_within_the_site(
+        app, make_site, make_ticket):
+    from customers.services import find_existing_customer
+
+    here, there = make_site(name="Here Hotel"), make_site(name="There Hotel")
+    guest = make_ticket(site=here, customer=CustomerInput(
+        name="Zhou Min", phone="+86 137-0000-1234", email="Zhou.Min@Example.com")).customer
+    assert find_existing_customer(here.id, "8613700001234", None) == guest
+    assert find_existing_customer(here.id, None, " zhou.min@EXAMPLE.com ") == guest
+    assert find_existing_customer(here.id, "999", "zhou.min@example.com") == guest
+    assert find_existing_customer(here.id, "", "") is None
+    assert find_existing_customer(here.id, "13900000000", "other@example.com") is None
+    assert find_existing_customer(there.id, "8613700001234", None) is None
+
+
+@pytest.mark.parametrize("chosen, staff, expected", [
+    ("en", "zh_Hans", "en"),
+    (None, "zh_Hans", "zh_Hans"),
+    ("", "zh_Hans", "zh_Hans"),
+    (None, None, "en"),
+    (None, "fr", "en"),
+])
+def test_a_new_customers_language_is_theirs_else_the_staff_members(app, make_site, chosen,
+                                                                    staff, expected):
+    from customers.services import create_customer
+
+    site = make_site()
+    customer = create_customer(site.id, CustomerInput(
+        name="Wang Lei", phone="13800001111", locale=chosen, staff_locale=staff))
+    assert customer.locale == expected
+
+
+def test_a_customers_own_unknown_language_is_refused(app, make_site):
+    from core.validation import ValidationFailed
+    from customers.services import create_customer
+
+    site = make_site()
+    with pytest.raises(ValidationFailed) as refused:
+        create_customer(site.id, CustomerInput(name="Wang Lei", phone="13800001111",
+                                               locale="fr", staff_locale="en"),
+                        prefix="customer_")
+    assert set(refused.value.fields) == {"customer_locale"}

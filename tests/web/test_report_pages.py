@@ -97,6 +97,7 @@ def test_storing_keeps_the_figures_until_regenerated(client, login, make_user, w
     login(user=manager)
     url = f"/reports/weekly/store?week={WEEK}&site={week['site'].id}"
     assert client.post(url).status_code == 302
+    db.session.rollback()  # read what the request committed
     snapshot = db.session.scalars(select(ReportSnapshot)).one()
     assert (snapshot.week, snapshot.site_id, snapshot.generated_by_id) == (
         WEEK, week["site"].id, manager.id)

@@ -38,6 +38,7 @@ def test_sign_in_wrong_password_names_the_problem(client, make_user):
     assert response.status_code == 200
     assert "Unknown username or wrong password" in response.get_data(as_text=True)
     assert client.get("/").status_code == 302
+    db.session.rollback()  # read what the request committed: the failed attempt counts
     attempt = db.session.scalars(db.select(LoginAttempt)).one()
     assert attempt.succeeded is False
 
@@ -70,12 +71,16 @@ def test_sign_in_throttles_after_repeated_failures_for_a_username(client, make_u
     user = make_user()
     for _ in range(5):
         client.post("/sign-in", data={"username": user.username, "password": "bad"})
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count(LoginAttempt.id))) == 5
     response = client.post(
         "/sign-in", data={"username": user.username, "password": "correct horse"}
     )
     assert response.status_code == 429
     assert "Too many failed sign-ins" in response.get_data(as_text=True)
     assert client.get("/").status_code == 302
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count(LoginAttempt.id))) == 5
 
 
 def test_sign_in_throttles_an_address_trying_many_usernames(app, client, make_user):
@@ -149,6 +154,7 @@ def test_change_password_requires_current_password(client, login):
         "/account/password",
         data={"current_password": "wrong", "new_password": "abcdefgh1", "confirm": "abcdefgh1"},
     )
+    assert response.status_code == 422
     assert "That is not your current password" in response.get_data(as_text=True)
     response = client.post(
         "/account/password",

@@ -45,6 +45,7 @@ def test_the_customer_answers_without_signing_in_and_the_ticket_closes(client, s
     response = client.post(_path(survey), data=HAPPY)
     assert response.status_code == 200
     assert "glad we could help" in response.get_data(as_text=True)
+    db.session.rollback()  # read what the request committed
     ticket = fresh(survey.ticket)
     assert ticket.status == "closed"
     attempt = db.session.scalars(select(FollowUpAttempt)).one()
@@ -59,6 +60,7 @@ def test_a_dissatisfied_answer_reopens_the_ticket_like_a_staff_survey(client, su
     response = client.post(_path(survey), data={**HAPPY, "csat": "2"})
     text = response.get_data(as_text=True)
     assert "will contact you again" in text
+    db.session.rollback()
     ticket = fresh(survey.ticket)
     assert (ticket.status, ticket.reopened_count) == ("owned", 1)
     kinds = db.session.scalars(select(Notification.kind)).all()

@@ -2,7 +2,9 @@
 
 `SMTP_URL` examples: ``smtp://user:pass@host:587?starttls=1`` (plain, upgraded with
 STARTTLS), ``smtps://user:pass@host:465`` (TLS from the start). User and password are
-URL-decoded. An empty `SMTP_URL` means "no SMTP": callers log the mail instead.
+URL-decoded. An empty `SMTP_URL` means "no SMTP": the sender logs the mail instead.
+
+Only :mod:`outbox.sender` calls :func:`send_mail`; features enqueue instead.
 """
 
 import smtplib

@@ -1,10 +1,14 @@
-"""Recompute the due times of a site's open tickets after a policy change (explicit action)."""
+"""Recompute due times: a site's open tickets after a policy change (an explicit action),
+a customer's open tickets after their tier changed, and tickets stored before the SLA
+engine (init-db)."""
 
 from datetime import datetime
 
 from sqlalchemy import select
 
 from auth.models import User
+from core.vocabulary import OPEN_STATES
+from customers import signals as customer_signals
 from customers.models import Customer
 from extensions import db
 from sites.models import Site
@@ -12,7 +16,6 @@ from sla.models import SlaPolicyChange
 from tickets.audit import diff, record_event, snapshot
 from tickets.deadlines import refresh_deadlines
 from tickets.models import Ticket
-from tickets.workflow import OPEN_STATES
 
 
 def recompute_ticket(ticket: Ticket, actor: User | None, now: datetime, reason: str) -> bool:
@@ -78,3 +81,12 @@ def backfill_deadlines(now: datetime, batch: int = 500) -> int:
         done += len(tickets)
         if len(tickets) < batch:
             return done
+
+
+def _on_tier_changed(customer: Customer, *, actor: User | None, now: datetime) -> None:
+    recompute_customer_tickets(customer, actor, now)
+
+
+def connect() -> None:
+    """Re-time a customer's open tickets when their tier changes (idempotent)."""
+    customer_signals.tier_changed.connect(_on_tier_changed)

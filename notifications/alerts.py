@@ -1,15 +1,23 @@
-"""Who hears about a ticket step: the person who must act next, never the one who acted.
+"""Who hears about what happens to a ticket. Receivers of the tickets package's signals,
+connected at app start by `connect()`.
+
+A step tells the person who must act next, never the one who acted.
 
 A fix over the owner's limit goes to those who can approve it; a decline to the supervisor
 asked to sign it off; a handover to its receiver; a manual escalation to the level it
 reaches; a decision (approved, sent back) and a reopening back to the owner. Critical and
-safety tickets are delivered at once, the rest in the recipient's site hours.
+safety tickets are delivered at once, the rest in the recipient's site hours. A safety
+complaint reaches managers and the site's supervisors as it is opened; each escalation step
+of the SLA sweep reaches the level it climbs to.
 """
 
 from datetime import datetime
 
 from auth.models import User
 from notifications.services import active_managers, active_supervisors, notify
+from sla.ladder import Step
+from tickets import signals
+from tickets.escalation import STEP_EVENTS
 from tickets.limits import empowerment_limit, within_limit
 from tickets.models import Ticket
 
@@ -72,3 +80,41 @@ def after_step(ticket: Ticket, action: str, actor: User | None, now: datetime) -
     if people:
         critical = ticket.severity == "critical" or ticket.is_safety
         notify(people, f"ticket_{action}", message, ticket=ticket, critical=critical, now=now)
+
+
+def _on_step(ticket: Ticket, *, action: str, actor: User | None, data: dict,
+             now: datetime) -> None:
+    after_step(ticket, action, actor, now)
+
+
+def _on_opened(ticket: Ticket, *, actor: User, now: datetime) -> None:
+    """A safety or health complaint reaches the managers and site supervisors at once."""
+    if not ticket.is_safety:
+        return
+    message = f"{ticket.ref}: safety or health complaint at {ticket.site.name}. Act now."
+    recipients = active_managers() + active_supervisors(ticket.site)
+    notify(recipients, "safety", message, ticket=ticket, critical=True, now=now)
+
+
+def _ladder_recipients(ticket: Ticket, step: Step) -> list:
+    if step is Step.LEVEL_2:
+        return active_managers()
+    if step is Step.LEVEL_1:
+        return active_supervisors(ticket.site) + [u for u in (ticket.owner,) if u]
+    person = ticket.owner or ticket.pending_transfer_to
+    return [person] if person else active_supervisors(ticket.site)
+
+
+def _on_ladder(ticket: Ticket, *, taken: list, now: datetime) -> None:
+    """Each escalation step the sweep took, to the people of its level."""
+    critical = ticket.severity == "critical" or ticket.is_safety
+    for step, message in taken:
+        notify(_ladder_recipients(ticket, step), STEP_EVENTS[step], message, ticket=ticket,
+               critical=critical, now=now)
+
+
+def connect() -> None:
+    """Listen to the tickets package (idempotent: blinker keeps one connection each)."""
+    signals.step_taken.connect(_on_step)
+    signals.ticket_opened.connect(_on_opened)
+    signals.ladder_climbed.connect(_on_ladder)

@@ -6,12 +6,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from core.vocabulary import OPEN_STATES
 from extensions import db
 from sites.models import Site
 from sla.clocks import ClockReading, ClockState, most_urgent
 from tickets.deadlines import read_clocks
 from tickets.models import Ticket
-from tickets.workflow import OPEN_STATES
 
 BOARD_LIMIT = 1000
 URGENT = (ClockState.AT_RISK, ClockState.BREACHED)

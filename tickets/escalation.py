@@ -1,13 +1,15 @@
-"""The SLA sweep: apply the escalation ladder to every ticket whose next check has come.
+"""The escalation ladder applied to tickets: every ticket whose next check has come.
 
-Its cost follows the number of tickets due (an indexed range on `sla_next_check_at`),
-not the archive. On PostgreSQL rows are taken with FOR UPDATE SKIP LOCKED, so two sweepers
+Its cost follows the number of tickets due (an indexed range on `sla_next_check_at`), not
+the archive. On PostgreSQL rows are taken with FOR UPDATE SKIP LOCKED, so two sweepers
 never work on the same ticket; on SQLite writers are serialised and the ticket's version
-column turns a race into a skipped ticket. Each step is taken once per clock.
+column turns a race into a skipped ticket. Each step is taken once per clock, is an audit
+event, and is announced (`signals.ladder_climbed`) for the notifications to tell people.
 
 Each ticket is worked inside its own SAVEPOINT: when another sweeper (or a person) changed
 the ticket since it was loaded, the flush raises StaleDataError, only that ticket's work is
 rolled back, it is counted as skipped (a later sweep retries it) and the batch goes on.
+Nothing here commits: the job or command around it does.
 """
 
 import logging
@@ -21,6 +23,7 @@ from extensions import db
 from sites.calendar import calendar_for
 from sla.ladder import Step, steps_due
 from sla.store import policy_for
+from tickets import signals
 from tickets.audit import diff, record_event, snapshot
 from tickets.deadlines import plan_clocks, refresh_deadlines
 from tickets.models import Ticket
@@ -41,27 +44,13 @@ CLOCK_WORDS = {
 
 
 @dataclass
-class SweepReport:
+class LadderReport:
     checked: int = 0
     steps: dict[str, int] = field(default_factory=dict)
     skipped: int = 0
-    mail: dict = field(default_factory=dict)
-    follow_ups: dict = field(default_factory=dict)
 
     def count(self, event: str) -> None:
         self.steps[event] = self.steps.get(event, 0) + 1
-
-    def lines(self) -> list[str]:
-        taken = ", ".join(f"{name}: {n}" for name, n in sorted(self.steps.items())) or "none"
-        lines = [f"Checked {self.checked} ticket(s); ladder steps taken: {taken}."]
-        if self.skipped:
-            lines.append(f"Skipped {self.skipped} ticket(s) another sweeper was handling.")
-        if self.follow_ups:
-            done = ", ".join(f"{k} {v}" for k, v in self.follow_ups.items())
-            lines.append("Follow-ups: " + done)
-        if self.mail:
-            lines.append("Mail: " + ", ".join(f"{k} {v}" for k, v in self.mail.items()))
-        return lines
 
 
 def _due_tickets(now: datetime, exclude: set[int]):
@@ -87,17 +76,6 @@ def _message(ticket: Ticket, clock: str, step: Step) -> str:
     return f"{ticket.ref}: the {what} deadline is still missed; escalated to managers."
 
 
-def _recipients(ticket: Ticket, step: Step) -> list:
-    from notifications.services import active_managers, active_supervisors
-
-    if step is Step.LEVEL_2:
-        return active_managers()
-    if step is Step.LEVEL_1:
-        return active_supervisors(ticket.site) + [u for u in (ticket.owner,) if u]
-    person = ticket.owner or ticket.pending_transfer_to
-    return [person] if person else active_supervisors(ticket.site)
-
-
 def _take_step(ticket: Ticket, clock: str, step: Step) -> str:
     """Raise the escalation level for the step; returns the step's message."""
     if step is Step.LEVEL_1:
@@ -105,15 +83,6 @@ def _take_step(ticket: Ticket, clock: str, step: Step) -> str:
     elif step is Step.LEVEL_2:
         ticket.escalation_level = 2
     return _message(ticket, clock, step)
-
-
-def _send(ticket: Ticket, taken: list[tuple[Step, str]], now: datetime) -> None:
-    from notifications.services import notify
-
-    critical = ticket.severity == "critical" or ticket.is_safety
-    for step, message in taken:
-        recipients = _recipients(ticket, step)
-        notify(recipients, STEP_EVENTS[step], message, ticket=ticket, critical=critical, now=now)
 
 
 def _climb(ticket: Ticket, clock: str, steps: list[Step], now: datetime) -> list:
@@ -132,9 +101,9 @@ def apply_ladder(ticket: Ticket, now: datetime) -> list[str]:
     """Take the due ladder steps of every running clock; returns the events written.
 
     After downtime every skipped escalation of a clock is taken in order (see
-    `sla.ladder.steps_due`). The ticket is changed and flushed first, then the
-    notifications are added, so one sweep pass is one change of the ticket (one version).
-    A ticket changed elsewhere since it was loaded makes the flush raise StaleDataError.
+    `sla.ladder.steps_due`). The ticket is changed and flushed first, then the steps are
+    announced, so one sweep pass is one change of the ticket (one version). A ticket
+    changed elsewhere since it was loaded makes the flush raise StaleDataError.
     """
     plans = plan_clocks(ticket, calendar_for(ticket.site), policy_for(ticket.site))
     steps = dict(ticket.sla_steps or {})
@@ -150,11 +119,11 @@ def apply_ladder(ticket: Ticket, now: datetime) -> list[str]:
     refresh_deadlines(ticket, now)
     db.session.flush()
     if taken:
-        _send(ticket, taken, now)
+        signals.ladder_climbed.send(ticket, taken=taken, now=now)
     return [STEP_EVENTS[step] for step, _note in taken]
 
 
-def _sweep_one(ticket: Ticket, now: datetime, report: SweepReport) -> None:
+def _climb_one(ticket: Ticket, now: datetime, report: LadderReport) -> None:
     """Apply the ladder to one ticket in a SAVEPOINT; a lost race skips just this ticket."""
     ref = ticket.ref
     try:
@@ -168,26 +137,14 @@ def _sweep_one(ticket: Ticket, now: datetime, report: SweepReport) -> None:
         report.count(event)
 
 
-def _sweep_batch(now: datetime, report: SweepReport, seen: set[int]) -> int:
-    tickets = _due_tickets(now, seen)
-    for ticket in tickets:
-        seen.add(ticket.id)
-        _sweep_one(ticket, now, report)
-    report.checked += len(tickets)
-    db.session.commit()
-    return len(tickets)
-
-
-def sweep(now: datetime) -> SweepReport:
-    """One pass over every due ticket, the follow-ups that are due, then the mail."""
-    from followups.sweep import follow_up_sweep
-    from notifications.services import send_due_mail
-
-    report, seen = SweepReport(), set()
-    while _sweep_batch(now, report, seen) == BATCH:
-        pass
-    report.follow_ups = follow_up_sweep(now)
-    db.session.commit()
-    report.mail = send_due_mail(now)
-    db.session.commit()
-    return report
+def climb_due_tickets(now: datetime) -> LadderReport:
+    """One pass of the ladder over every ticket due by `now` (the caller commits)."""
+    report, seen = LadderReport(), set()
+    while True:
+        tickets = _due_tickets(now, seen)
+        for ticket in tickets:
+            seen.add(ticket.id)
+            _climb_one(ticket, now, report)
+        report.checked += len(tickets)
+        if len(tickets) < BATCH:
+            return report

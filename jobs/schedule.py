@@ -1,5 +1,7 @@
-"""Timed jobs (APScheduler): the SLA sweep every minute, and every five minutes a look at
-whether a site's Monday 08:00 has come, to store and mail last week's report.
+"""The schedule (APScheduler): the SLA sweep every minute, the outbox every 15 seconds,
+and every five minutes a look at whether a site's Monday 08:00 has come, to store and mail
+last week's report. Each job runs behind `core.transaction.run_job`: one commit on
+success, a rollback and a log line on failure, never an exception into the scheduler.
 
 In-process for `flask run` unless SCHEDULER_ENABLED is set to 0/false (unset means on for
 `flask run`, off for every other command and in tests): started once, in the serving process
@@ -11,7 +13,7 @@ first run happens at start, so a restart catches up at once.
 
 import logging
 import os
-from datetime import UTC
+from datetime import UTC, timedelta
 
 import click
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -21,41 +23,62 @@ from flask import Flask
 
 from config import TRUE_WORDS
 from core.clock import utcnow
+from core.transaction import run_job
+from outbox.sender import send_due
 
 log = logging.getLogger(__name__)
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
 
 
-def run_sweep(app: Flask) -> None:
-    from sla.sweep import sweep
+def _log_lines(lines) -> None:
+    for line in lines:
+        log.info(line)
 
-    with app.app_context():
-        try:
-            for line in sweep(utcnow()).lines():
-                log.info(line)
-        except Exception:
-            log.exception("the SLA sweep failed; it runs again in a minute")
+
+def run_sweep(app: Flask) -> None:
+    """The SLA ladder and the due follow-ups (one transaction), then the outbox."""
+    from jobs import sweep
+
+    report = run_job(app, "SLA sweep", lambda: sweep.sweep(utcnow()))
+    if report is None:
+        log.error("the SLA sweep failed; it runs again in a minute")
+        return
+    report.mail = run_job(app, "outbox", lambda: send_due(utcnow())) or {}
+    _log_lines(report.lines())
+
+
+def run_outbox(app: Flask) -> None:
+    """Send what is due in the outbox (critical mail queued since the last sweep)."""
+    counts = run_job(app, "outbox", lambda: send_due(utcnow()))
+    if counts:
+        log.info("Mail: %s", ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
 def run_weekly_reports(app: Flask) -> None:
-    from reports.schedule import run_weekly_reports as store_due_reports
+    from reports import schedule
 
-    with app.app_context():
-        try:
-            for line in store_due_reports(utcnow()):
-                log.info("weekly report stored: %s", line)
-        except Exception:
-            log.exception("the weekly report run failed; it runs again in five minutes")
+    stored = run_job(app, "weekly reports", lambda: schedule.run_weekly_reports(utcnow()))
+    if stored is None:
+        log.error("the weekly report run failed; it runs again in five minutes")
+        return
+    for line in stored:
+        log.info("weekly report stored: %s", line)
+
+
+JOBS = (
+    (run_sweep, timedelta(minutes=1), "sla-sweep"),
+    (run_outbox, timedelta(seconds=15), "outbox"),
+    (run_weekly_reports, timedelta(minutes=5), "weekly-reports"),
+)
 
 
 def add_jobs(scheduler: BaseScheduler, app: Flask) -> None:
-    """Fixed ids, replaced on restart; both run once at start to catch up after downtime."""
-    for job, minutes, job_id in ((run_sweep, 1, "sla-sweep"),
-                                 (run_weekly_reports, 5, "weekly-reports")):
+    """Fixed ids, replaced on restart; every job runs once at start to catch up."""
+    for job, interval, job_id in JOBS:
         scheduler.add_job(
             job,
             "interval",
-            minutes=minutes,
+            seconds=int(interval.total_seconds()),
             args=[app],
             id=job_id,
             replace_existing=True,
@@ -99,4 +122,4 @@ def init_app(app: Flask) -> None:
         scheduler = build_scheduler(app, blocking=False)
         scheduler.start()
         app.extensions["scheduler"] = scheduler
-        log.info("in-process scheduler started (SLA sweep every minute, weekly reports)")
+        log.info("in-process scheduler started (SLA sweep every minute, outbox, weekly reports)")

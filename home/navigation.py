@@ -7,12 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from auth.permissions import has_permission
-
-ROLE_LABELS = {
-    "front_desk": _l("Front desk"),
-    "supervisor": _l("Supervisor"),
-    "manager": _l("Manager"),
-}
+from core.vocabulary import ROLE_LABELS
 
 
 @dataclass(frozen=True)

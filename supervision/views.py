@@ -1,4 +1,4 @@
-"""SLA pages: the supervisor board and the policy editor."""
+"""SLA pages: the supervisor board and the policy editor (blueprint `sla`, /sla/...)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -7,10 +7,9 @@ from sqlalchemy import select
 
 from auth.permissions import has_permission, in_site_scope, permission_required
 from core.clock import utcnow
+from core.vocabulary import Role
 from extensions import db
 from sites.models import Site
-from sla.board import board_rows
-from sla.forms import PolicyForm, RecomputeForm, form_values
 from sla.policy import (
     CLOCKS,
     DIMENSIONS,
@@ -21,10 +20,12 @@ from sla.policy import (
     policy_as_input,
     target_field,
 )
-from sla.recompute import recompute_open_tickets
 from sla.store import policy_for, policy_history, save_policy
+from supervision.board import board_rows
+from supervision.forms import PolicyForm, RecomputeForm, form_values
 from tickets.forms import EscalateForm, ReassignForm
 from tickets.page import colleagues
+from tickets.recompute import recompute_open_tickets
 
 bp = Blueprint("sla", __name__, url_prefix="/sla")
 
@@ -54,7 +55,7 @@ def board():
         escalate = EscalateForm(prefix="escalate", formdata=None)
         reassign = ReassignForm(prefix="reassign", formdata=None)
         escalate.version.data = reassign.version.data = str(row.ticket.version)
-        reassign.to.choices = colleagues(row.ticket, ("front_desk", "supervisor", "manager"))
+        reassign.to.choices = colleagues(row.ticket, tuple(Role))
         forms[row.ticket.id] = (escalate, reassign)
     return render_template(
         "sla/board.html", site=site, rows=rows, forms=forms, sites=_sites_for_picker()
@@ -93,7 +94,6 @@ def policy():
         for name, reason in failed.fields.items():
             form[name].errors = [_(reason)]
         return _render_policy(site, form, 422)
-    db.session.commit()
     if changes:
         flash(
             _(
@@ -115,6 +115,5 @@ def recompute():
     if not RecomputeForm().validate_on_submit():
         abort(400)
     changed = recompute_open_tickets(site, current_user, utcnow())
-    db.session.commit()
     flash(_("Due times recomputed: %(n)d open ticket(s) changed.", n=changed), "success")
     return redirect(url_for("sla.policy", site=site.id))

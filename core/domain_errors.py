@@ -1,0 +1,37 @@
+"""The errors a service raises when it will not do what was asked (besides bad input).
+
+`core.validation.ValidationFailed` is for bad input (422). These two are the other
+refusals; each package subclasses them (tickets: ActionRefused, TicketConflict). A view or
+an API endpoint may catch them to answer its own way; one that escapes is rendered by the
+app-level handlers in `core.errors` with the class's `status`: an HTML error page for the
+web, the JSON error shape under /api/. Either way the transaction boundary
+(`core.transaction`) has already rolled back what the service had flushed.
+"""
+
+
+class Refused(Exception):
+    """The action is not allowed in this state, for this role or for this person.
+
+    `reason` is shown to the person (translated when the catalog has it). `status` is the
+    HTTP status the handlers answer: 409 (not now, in this state) unless a subclass says
+    403 (never, for you).
+    """
+
+    status = 409
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+class Conflict(Exception):
+    """The record changed since the person read it (a stale version): 409.
+
+    `message` says what happened and what to do (look again, then retry).
+    """
+
+    status = 409
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)

@@ -1,0 +1,61 @@
+"""The outbox table: one row per outgoing mail, from enqueue until it is sent or given up.
+
+Life of a row (`status`):
+
+- ``pending``: waiting; the sender takes it once `next_attempt_at` has come.
+- ``sending``: claimed by a sender until `claimed_until` (the lease). A row still
+  ``sending`` after its lease ended belongs to a sender that died mid-send; the next pass
+  claims it again.
+- ``sent``: the SMTP server accepted it (`sent_at`).
+- ``logged``: no SMTP server is configured, so one log line was written instead.
+- ``failed``: every attempt failed; the sender gave up (`last_error` says why).
+
+`attempts` counts claims (each claim is one try). `last_error` is a short text of the last
+failure and never holds the SMTP password. `notification_id` and `follow_up_id` are plain
+foreign keys to the row that caused the mail, so pages can tell what became of it; this
+package maps no relationship to them.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.clock import utcnow
+from core.db_types import UTCDateTime
+from extensions import db
+
+STATUSES = ("pending", "sending", "sent", "logged", "failed")
+ERROR_LENGTH = 300
+
+
+class OutboxMessage(db.Model):
+    """One outgoing mail to one address."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_status_next_attempt", "status", "next_attempt_at"),
+        Index("ix_outbox_status_claimed_until", "status", "claimed_until"),
+        Index("ix_outbox_notification", "notification_id"),
+        Index("ix_outbox_follow_up", "follow_up_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    to_address: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(ERROR_LENGTH))
+    notification_id: Mapped[int | None] = mapped_column(ForeignKey("notifications.id"))
+    follow_up_id: Mapped[int | None] = mapped_column(ForeignKey("follow_ups.id"))
+
+    def __repr__(self) -> str:
+        return f"<OutboxMessage {self.id} {self.kind} {self.status}>"

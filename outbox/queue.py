@@ -1,0 +1,51 @@
+"""Putting mail in the outbox: part of the caller's business transaction.
+
+:func:`enqueue` adds one row to the current session and flushes; it never commits. The
+mail therefore exists exactly when the change that caused it is committed, and a rolled
+back change leaves no mail behind. Sending is :mod:`outbox.sender`'s job alone.
+"""
+
+from datetime import datetime
+
+from core.clock import utcnow
+from extensions import db
+from outbox.models import OutboxMessage
+
+
+def enqueue(
+    *,
+    kind: str,
+    to_address: str,
+    subject: str,
+    body_text: str,
+    due_at: datetime,
+    body_html: str | None = None,
+    notification_id: int | None = None,
+    follow_up_id: int | None = None,
+    now: datetime | None = None,
+) -> OutboxMessage:
+    """Add one pending mail to `to_address`, first tried at `due_at` (aware); flushed.
+
+    `now` is the creation time (the clock's now when not given).
+    """
+    if not to_address or not to_address.strip():
+        raise ValueError("an outbox message needs an address")
+    if due_at.tzinfo is None:
+        raise ValueError("due_at must be an aware datetime")
+    row = OutboxMessage(
+        kind=kind,
+        to_address=to_address.strip(),
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        created_at=now or utcnow(),
+        due_at=due_at,
+        status="pending",
+        attempts=0,
+        next_attempt_at=due_at,
+        notification_id=notification_id,
+        follow_up_id=follow_up_id,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row

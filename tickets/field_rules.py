@@ -1,0 +1,158 @@
+"""What each ticket action requires of its input: one small rule per action. Pure.
+
+A rule takes a `Cleaner` and checks the fields its action needs; the registry names the
+rule of each action, and `validate` runs it.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+
+from core.vocabulary import (
+    Channel,
+    CustomerResponse,
+    Dimension,
+    Fault,
+    FollowUpKind,
+    RemedyType,
+    Role,
+    RootCause,
+    Severity,
+    values,
+)
+from tickets import files
+from tickets.cleaning import Cleaner, FieldErrors
+
+Rule = Callable[[Cleaner], None]
+ANSWERS_WITHOUT_REACH = "Leave the answers empty when the customer was not reached."
+
+
+def own(c: Cleaner) -> None:
+    c.text("acknowledgement")
+    c.moment("next_contact_by")
+
+
+def log_contact(c: Cleaner) -> None:
+    c.text("note")
+    c.choice("channel", values(Channel))
+    c.moment("next_contact_by", required=False)
+
+
+def offer_fix(c: Cleaner) -> None:
+    c.text("action", concrete=True)
+    c.choice("remedy_type", values(RemedyType))
+    c.amount("compensation")
+    c.moment("committed_by")
+
+
+def record_response(c: Cleaner) -> None:
+    c.choice("customer_response", values(CustomerResponse))
+    c.text("note", required=False)
+
+
+def optional_note(c: Cleaner) -> None:
+    c.text("note", required=False)
+
+
+def reason(c: Cleaner) -> None:
+    c.text("reason")
+
+
+def resolve(c: Cleaner) -> None:
+    c.text("outcome", concrete=True)
+    c.choice("customer_response", values(CustomerResponse))
+    c.choice("root_cause", values(RootCause))
+    c.text("root_cause_note")
+    c.choice("fault", values(Fault), required=False)
+    if c.cleaned.get("fault") is None and "fault" not in c.errors:
+        c.cleaned["fault"] = Fault.UNKNOWN.value  # for learning; not knowing is an answer
+    c.text("prevention_action", required=False)
+    c.text("prevention_owner", required=False)
+    c.day("prevention_due")
+    c.text("beyond_expectation", required=False)
+    if c.cleaned.get("prevention_action"):
+        if not c.cleaned.get("prevention_owner"):
+            c.errors.setdefault("prevention_owner", "Say who will make this change.")
+        if not c.cleaned.get("prevention_due") and "prevention_due" not in c.errors:
+            c.errors["prevention_due"] = "Say by when."
+
+
+def decline(c: Cleaner) -> None:
+    """Front desk names the supervisor who signs the decline off; leads sign it themselves."""
+    needs_signer = c.role == Role.FRONT_DESK
+    c.text("reason")
+    c.text("alternative_offered", concrete=True)
+    c.text("signed_off_by", required=needs_signer)
+    if "signed_off_by" in c.errors and needs_signer:
+        c.errors["signed_off_by"] = "Choose the supervisor who signs off this decline."
+
+
+def handover(c: Cleaner) -> None:
+    c.text("to")
+    c.text("handover_note")
+    if "to" in c.errors:
+        c.errors["to"] = "Choose who takes the ticket over."
+
+
+def reassign(c: Cleaner) -> None:
+    c.text("to")
+    c.text("reason")
+    if "to" in c.errors:
+        c.errors["to"] = "Choose who takes the ticket over."
+
+
+def reclassify(c: Cleaner) -> None:
+    c.choice("dimension", values(Dimension))
+    c.choice("severity", values(Severity))
+    c.text("reason")
+    c.record_id("category_id", "Choose a category.")
+
+
+def follow_up(c: Cleaner) -> None:
+    """A follow-up attempt; a survey that reached the customer needs CSAT and "recovered"."""
+    c.choice("kind", values(FollowUpKind))
+    c.flag("reached", required=True)
+    c.score("csat", 1, 5)
+    c.flag("recovered")
+    c.flag("would_recommend")
+    c.text("comment", required=False)
+    answers = ("csat", "recovered", "would_recommend")
+    if c.cleaned.get("reached") is False:
+        for name in answers:
+            if c.cleaned.get(name) is not None:
+                c.errors[name] = ANSWERS_WITHOUT_REACH
+    elif c.cleaned.get("reached") and c.cleaned.get("kind") == FollowUpKind.SURVEY:
+        if "csat" not in c.errors and c.cleaned.get("csat") is None:
+            c.errors["csat"] = "Give the customer's score from 1 to 5."
+        if "recovered" not in c.errors and c.cleaned.get("recovered") is None:
+            c.errors["recovered"] = "Say whether the customer feels it was put right."
+
+
+def complete_prevention(c: Cleaner) -> None:
+    c.record_id("prevention_id", "Choose the prevention action that is done.")
+    c.text("note", required=False)
+
+
+def add_attachment(c: Cleaner) -> None:
+    """A photo or PDF: its bytes decide its type; empty and oversized files are refused."""
+    content = c.raw("content")
+    if not isinstance(content, bytes) or not content:
+        c.errors["file"] = "Choose a photo or a PDF to attach."
+        return
+    kind = files.detect_kind(content[:16])
+    if kind is None:
+        c.errors["file"] = "Attach a photo (JPEG, PNG, WebP, HEIC) or a PDF."
+    elif len(content) > files.MAX_BYTES:
+        c.errors["file"] = f"Attach at most {files.size_text(files.MAX_BYTES)}."
+    else:
+        c.cleaned.update(content=content, content_type=kind,
+                         file_name=files.clean_name(c.raw("file_name") or ""))
+    c.text("note", required=False)
+
+
+def validate(rule: Rule, data: dict, *, now: datetime, role: str | None = None) -> dict:
+    """Run `rule` over `data`: the cleaned values, or FieldErrors naming each bad field."""
+    cleaner = Cleaner(data, now, role)
+    rule(cleaner)
+    if cleaner.errors:
+        raise FieldErrors(cleaner.errors)
+    return cleaner.cleaned
