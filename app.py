@@ -112,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     from followups import views as followup_views
     from home import views as home_views
     from notifications import views as notification_views
+    from privacy import views as privacy_views
     from reports import models as report_models  # noqa: F401 - tables for create_all
     from reports import views as report_views
     from supervision import views as sla_views
@@ -132,6 +133,7 @@ def register_blueprints(app: Flask) -> None:
         followup_views.bp,
         survey_views.bp,
         report_views.bp,
+        privacy_views.bp,
         api_base.bp,
     ):
         app.register_blueprint(blueprint)
@@ -147,11 +149,13 @@ def register_commands(app: Flask) -> None:
     from auth import cli as auth_cli
     from demo import cli as demo_cli
     from jobs import cli as jobs_cli
+    from maintenance import cli as maintenance_cli
     from outbox import cli as outbox_cli
     from reports import cli as report_cli
     from sites import cli as sites_cli
 
-    for module in (jobs_cli, sites_cli, auth_cli, demo_cli, outbox_cli, report_cli):
+    for module in (jobs_cli, sites_cli, auth_cli, demo_cli, outbox_cli, report_cli,
+                   maintenance_cli):
         module.init_app(app)
 
 

@@ -19,8 +19,8 @@ SKIPPED = {".venv", "tests", "migrations", ".git", "instance", "static", "templa
 # Highest first. Within the entry layer no package imports another.
 LAYERS: list[set[str]] = [
     {"app"},
-    {"jobs", "demo", "api", "admin", "home", "supervision"},
-    {"reports"},
+    {"jobs", "demo", "api", "admin", "home", "supervision", "maintenance"},
+    {"reports", "privacy"},
     {"followups"},
     {"notifications"},
     {"tickets"},

@@ -1,0 +1,1 @@
+"""Keeping the database sound: the integrity checker, backups and restores (CLI)."""

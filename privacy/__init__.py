@@ -1,0 +1,1 @@
+"""A customer's personal data: export, erasure, and retention (PIPL and GDPR)."""
