@@ -74,8 +74,9 @@ def select_locale() -> str:
 
 def register_extensions(app: Flask) -> None:
     from auth.session import init_login
-    from core import database, security
+    from core import database, input_guard, security
 
+    input_guard.init_app(app)  # before any route: it bounds the <int:...> converter
     db.init_app(app)
     with app.app_context():
         database.configure_sqlite(db.engine)

@@ -61,14 +61,27 @@ class Config:
         self.SECRET_KEY = _secret_key()
         self.SQLALCHEMY_DATABASE_URI = _database_url()
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # SQL parameters (guests' phones and e-mails) stay out of logs and error messages.
+        self.SQLALCHEMY_ENGINE_OPTIONS["hide_parameters"] = True
         # None (unset): `sla.scheduler.should_run_in_process` decides (on for `flask run`).
         self.SCHEDULER_ENABLED = _optional_bool_env("SCHEDULER_ENABLED")
         self.SMTP_URL = os.environ.get("SMTP_URL", "")
         self.MAIL_FROM = os.environ.get("MAIL_FROM", "recovery-desk@localhost")
         self.SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
-        self.SESSION_COOKIE_SECURE = _bool_env("SESSION_COOKIE_SECURE", False)
+        # Behind HTTPS (either setting): Secure cookies and HSTS (core.security).
+        scheme = os.environ.get("PREFERRED_URL_SCHEME", "").strip().lower()
+        self.PREFERRED_URL_SCHEME = scheme or "http"
+        self.SESSION_COOKIE_SECURE = (
+            _bool_env("SESSION_COOKIE_SECURE", False) or self.PREFERRED_URL_SCHEME == "https"
+        )
         self.UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        # Months without ticket activity after which a customer's personal data is erased
+        # by the daily job (privacy.retention); unset or 0: never. Checked by the job.
+        retention = os.environ.get("CUSTOMER_RETENTION_MONTHS", "").strip()
+        self.CUSTOMER_RETENTION_MONTHS = (
+            int(retention) if retention.isascii() and retention.isdigit() else retention or None
+        )
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

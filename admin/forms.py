@@ -1,4 +1,5 @@
-"""Forms for sites and users (shape only; the services check the rules)."""
+"""Forms for sites and users (shape only; the services check the rules). Ids are read
+with `core.inputs.parse_int`: ASCII digits within PostgreSQL's integer."""
 
 from zoneinfo import available_timezones
 
@@ -16,6 +17,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from core import inputs
 from core.forms import select_choices
 from core.vocabulary import ROLE_LABELS
 
@@ -57,12 +59,15 @@ class UserForm(FlaskForm):
     display_name = StringField(_l("Display name"), validators=[Optional(), Length(max=120)])
     email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
-    site_id = SelectField(_l("Site"), coerce=int)
+    site_id = SelectField(_l("Site"), coerce=inputs.parse_int)
     locale = SelectField(_l("Language"), choices=LOCALE_CHOICES)
     password = PasswordField(
         _l("Password"),
         validators=[Optional(), Length(max=200)],
-        description=_l("At least 8 characters. Leave empty to set it later."),
+        description=_l(
+            "At least 10 characters, hard to guess, without the username. "
+            "Leave empty to set it later."
+        ),
     )
     submit = SubmitField(_l("Create user"))
 
@@ -71,7 +76,7 @@ class EditUserForm(FlaskForm):
     display_name = StringField(_l("Display name"), validators=[Optional(), Length(max=120)])
     email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
-    site_id = SelectField(_l("Site"), coerce=int)
+    site_id = SelectField(_l("Site"), coerce=inputs.parse_int)
     locale = SelectField(_l("Language"), choices=LOCALE_CHOICES)
     active = BooleanField(
         _l("Active"), description=_l("A deactivated user cannot sign in; their history stays.")
@@ -81,6 +86,6 @@ class EditUserForm(FlaskForm):
 
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(
-        _l("New password"), validators=[DataRequired(), Length(min=8, max=200)]
+        _l("New password"), validators=[DataRequired(), Length(max=200)]
     )
     submit = SubmitField(_l("Reset password"))

@@ -10,6 +10,7 @@ from admin.forms import EditUserForm, ResetPasswordForm, UserForm
 from auth.models import User
 from auth.permissions import permission_required
 from auth.services import UserInput, create_user, reset_password, update_user
+from core.clock import utcnow
 from core.forms import apply_errors, form_status, select_choices
 from core.validation import ValidationFailed
 from extensions import db
@@ -70,7 +71,8 @@ def edit(user_id: int):
     form.site_id.choices = _site_choices()
     if form.validate_on_submit():
         try:
-            update_user(user, _user_input(form, user.username), active=form.active.data)
+            update_user(user, _user_input(form, user.username), active=form.active.data,
+                        now=utcnow())
         except ValidationFailed as failed:
             apply_errors(form, failed, aliases={"site": "site_id"})
         else:
@@ -85,17 +87,19 @@ def edit(user_id: int):
 @bp.route("/<int:user_id>/password", methods=["POST"])
 @permission_required("manage_users")
 def reset(user_id: int):
-    """Reset a user's password. A refused one is only flashed (back to the user's page):
-    `reset_password` checks before it changes anything, so the redirect commits nothing."""
+    """Reset a user's password: every session of theirs ends and every API token of theirs
+    is revoked. A refused one is only flashed (back to the user's page): `reset_password`
+    checks before it changes anything, so the redirect commits nothing."""
     user = db.get_or_404(User, user_id)
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            reset_password(user, form.password.data)
+            reset_password(user, form.password.data, utcnow())
         except ValidationFailed as failed:
             flash(_(failed.fields["password"]), "danger")
         else:
-            flash(_("The password of %(name)s was reset.", name=user.username), "success")
+            flash(_("The password of %(name)s was reset: they are signed out everywhere and "
+                    "their API tokens were revoked.", name=user.username), "success")
     else:
         for errors in form.errors.values():
             for error in errors:

@@ -4,8 +4,6 @@ The transaction boundary (`core.transaction`) commits a successful call once and
 back any error answer, so these handlers only shape the response.
 """
 
-import json
-from decimal import Decimal
 from functools import wraps
 
 from flask import Blueprint, g, request
@@ -14,6 +12,7 @@ from auth.permissions import has_permission
 from auth.tokens import user_for_token
 from core.clock import utcnow
 from core.errors import json_error
+from core.input_guard import request_json
 from core.validation import ValidationFailed
 from extensions import csrf
 from tickets.errors import ActionRefused, TicketConflict
@@ -55,11 +54,10 @@ def api_permission(permission: str):
 
 
 def json_body() -> dict:
-    """The request's JSON object; numbers with a fraction become Decimal, never float."""
-    try:
-        body = json.loads(request.get_data(cache=True) or b"null", parse_float=Decimal)
-    except ValueError:
-        body = None
+    """The request's JSON object, checked by the input layer whatever its content type
+    (`core.input_guard.request_json`: at most 256 KiB, 20 levels, no NUL or broken
+    character, fractions as Decimal); anything but an object at the top is a 400."""
+    body = request_json()
     if not isinstance(body, dict):
         raise BadRequest("The body must be a JSON object.")
     return body

@@ -4,13 +4,13 @@ from flask import g, jsonify, request
 
 from api.base import BadRequest, api_permission, bp
 from api.serializers import iso
+from core import inputs
 from core.clock import utcnow
 from extensions import db
 from notifications.models import Notification
 from notifications.services import unread_count, visible_for
 
 MAX_ITEMS = 100
-FLAGS = {"true": True, "1": True, "false": False, "0": False, "": False}
 
 
 def notification_json(row: Notification) -> dict:
@@ -25,10 +25,15 @@ def notification_json(row: Notification) -> dict:
 
 
 def _unread_only() -> bool:
-    value = request.args.get("unread", "").strip().lower()
-    if value not in FLAGS:
-        raise BadRequest("'unread' must be true or false.", {"unread": "must be true or false"})
-    return FLAGS[value]
+    """`?unread=` true/false (1/0, yes/no, on/off); absent or empty: false."""
+    value = request.args.get("unread", "")
+    if not value.strip():
+        return False
+    try:
+        return inputs.parse_flag(value)
+    except inputs.InputError:
+        raise BadRequest("'unread' must be true or false.",
+                         {"unread": "must be true or false"}) from None
 
 
 @bp.get("/notifications")

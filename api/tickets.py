@@ -1,7 +1,7 @@
 """Ticket endpoints: create, list, read, and one POST per workflow action."""
 
-from datetime import date
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from flask import current_app, g, jsonify, request, send_file, url_for
 from sqlalchemy import func, select
@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from api.base import BadRequest, api_permission, bp, json_body
 from api.serializers import ticket_detail, ticket_summary
 from auth.permissions import in_site_scope
+from core import inputs
 from core.clock import utcnow
 from core.errors import json_error
-from core.timeinput import parse_iso_aware
 from core.validation import ValidationFailed
 from customers.services import CustomerInput
 from extensions import db
@@ -25,28 +25,41 @@ from tickets.models import Category
 from tickets.registry import BY_API_VERB, Entry
 
 DATETIME_FIELDS = ("next_contact_by", "committed_by")
+CUSTOMER_FIELDS = ("name", "phone", "email", "tier", "locale")
+MAX_QUERY = 100
 
 
-def _text(body: dict, name: str) -> str:
-    value = body.get(name, "")
+def _malformed(label: str, reason: str) -> BadRequest:
+    return BadRequest(f"'{label}' {reason}.", {label: reason})
+
+
+def _text(body: dict, name: str, *, path: str = "") -> str:
+    """A JSON string (absent or null: ""); any other type is a 400 naming the field as it
+    stands in the body (`path`, e.g. customer.phone). Length and characters are the
+    domain's to check (through core.inputs)."""
+    value = body.get(name)
     if value is None:
         return ""
-    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
-        raise BadRequest(f"'{name}' must be a string.", {name: "must be a string"})
-    return str(value)
+    if not isinstance(value, str):
+        raise _malformed(path or name, "must be a string")
+    return value
 
 
 def _datetimes(body: dict) -> dict:
+    """ISO 8601 strings with an offset as aware UTC; the promise window is the domain's."""
     data = dict(body)
     errors = {}
     for name in DATETIME_FIELDS:
-        if data.get(name) in (None, ""):
+        value = data.get(name)
+        if value in (None, ""):
             data[name] = None
             continue
+        if not isinstance(value, str):
+            raise _malformed(name, "must be an ISO 8601 string")
         try:
-            data[name] = parse_iso_aware(str(data[name]))
-        except ValueError as exc:
-            errors[name] = str(exc)
+            data[name] = inputs.parse_moment(value)
+        except inputs.InputError as refused:
+            errors[name] = refused.reason
     if errors:
         raise ValidationFailed(errors)
     return data
@@ -61,6 +74,9 @@ API_FIELD_NAMES = {
     "customer_tier": "customer.tier",
     "customer_locale": "customer.locale",
     "ownership.acknowledgement": "acknowledgement",
+    "prevention_action": "prevention.action",
+    "prevention_owner": "prevention.owner",
+    "prevention_due": "prevention.due",
 }
 
 
@@ -73,7 +89,7 @@ def _flag(body: dict, name: str) -> bool:
     """A JSON boolean (absent: false); anything else is a malformed request."""
     value = body.get(name, False)
     if not isinstance(value, bool):
-        raise BadRequest(f"'{name}' must be true or false.", {name: "must be true or false"})
+        raise _malformed(name, "must be true or false")
     return value
 
 
@@ -82,8 +98,20 @@ def _site_for(body: dict):
     name = _text(body, "site")
     site = find_site(name) if name else user.site
     if site is None or not in_site_scope(user, site.id):
-        raise ValidationFailed({"site": f"No site called '{name}' that you may work at."})
+        raise ValidationFailed({"site": f"No site called '{name[:80]}' that you may work at."})
     return site
+
+
+def _customer_input(body: dict) -> CustomerInput:
+    customer = body.get("customer")
+    if not isinstance(customer, dict):
+        raise ValidationFailed({"customer": "Give the customer as an object with a name."})
+    given = {name: _text(customer, name, path=f"customer.{name}") for name in CUSTOMER_FIELDS}
+    return CustomerInput(
+        name=given["name"], phone=given["phone"], email=given["email"],
+        tier=given["tier"] or "standard", locale=given["locale"] or None,
+        staff_locale=g.api_user.locale,
+    )
 
 
 def _category_id(name: str) -> int | None:
@@ -93,9 +121,7 @@ def _category_id(name: str) -> int | None:
 
 def _new_ticket(body: dict) -> NewTicket:
     site = _site_for(body)
-    customer = body.get("customer")
-    if not isinstance(customer, dict):
-        raise ValidationFailed({"customer": "Give the customer as an object with a name."})
+    customer = _customer_input(body)
     data = _datetimes(body)
     return NewTicket(
         site=site,
@@ -107,14 +133,7 @@ def _new_ticket(body: dict) -> NewTicket:
         desired_outcome=_text(body, "desired_outcome"),
         booking_ref=_text(body, "booking_ref"),
         is_safety=_flag(body, "is_safety"),
-        customer=CustomerInput(
-            name=_text(customer, "name"),
-            phone=_text(customer, "phone"),
-            email=_text(customer, "email"),
-            tier=_text(customer, "tier") or "standard",
-            locale=_text(customer, "locale") or None,
-            staff_locale=g.api_user.locale,
-        ),
+        customer=customer,
         own_now=_flag(body, "own"),
         ownership={
             "acknowledgement": _text(body, "acknowledgement"),
@@ -144,7 +163,7 @@ def _list_filters() -> queries.TicketFilters:
         ("severity", labels.SEVERITY_LABELS),
     ):
         if args.get(name) and args[name] not in allowed:
-            raise ValidationFailed({name: f"Unknown {name} '{args[name]}'."})
+            raise ValidationFailed({name: f"Unknown {name} '{args[name][:40]}'."})
     overdue_flag = args.get("overdue", "").strip().lower()
     if overdue_flag not in ("", "true", "false"):
         raise ValidationFailed({"overdue": "Use overdue=true or overdue=false."})
@@ -153,20 +172,30 @@ def _list_filters() -> queries.TicketFilters:
         status=args.get("status", ""),
         dimension=args.get("dimension", ""),
         severity=args.get("severity", ""),
-        owner=args.get("owner", ""),
-        q=args.get("q", ""),
+        owner=args.get("owner", "").strip()[:40],
+        q=args.get("q", "").strip()[:MAX_QUERY],
     )
+
+
+def _paging() -> tuple[int, int]:
+    """`page` (1..2,147,483,647) and `per_page` (1..100); 422 naming the one that is not."""
+    limits = (("page", inputs.INT32_MAX, 1),
+              ("per_page", inputs.MAX_PER_PAGE, current_app.config["PAGE_SIZE"]))
+    values, errors = {}, {}
+    for name, high, default in limits:
+        try:
+            values[name] = inputs.optional_int(request.args, name, high=high) or default
+        except inputs.InputError as refused:
+            errors[name] = refused.reason
+    if errors:
+        raise ValidationFailed(errors)
+    return values["page"], values["per_page"]
 
 
 @bp.get("/tickets")
 @api_permission("work_tickets")
 def list_tickets():
-    from zoneinfo import ZoneInfo
-
-    page = request.args.get("page", 1, type=int)
-    per_page = request.args.get("per_page", current_app.config["PAGE_SIZE"], type=int)
-    if page < 1 or not 1 <= per_page <= 100:
-        raise ValidationFailed({"per_page": "Use page ≥ 1 and per_page from 1 to 100."})
+    page, per_page = _paging()
     stmt = queries.site_tickets(g.api_user, _list_filters(), ZoneInfo(g.api_user.site.timezone))
     pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
     return jsonify(
@@ -184,15 +213,22 @@ def get_ticket(ref: str):
     return jsonify(ticket_detail(load_ticket(ref, g.api_user, with_history=True)))
 
 
+def _version_value(value) -> int:
+    try:
+        return inputs.parse_int(value)
+    except inputs.InputError:
+        raise _malformed("version", f"must be an integer from 1 to {inputs.INT32_MAX}") from None
+
+
 def _version(body: dict, entry: Entry) -> int | None:
     version = body.get("version")
     if version is None:
         if entry.version_optional:
             return None
         raise ValidationFailed({"version": "Send the version of the ticket you saw."})
-    if isinstance(version, bool) or not isinstance(version, int):
-        raise BadRequest("'version' must be an integer.", {"version": "must be an integer"})
-    return version
+    if isinstance(version, str):
+        raise _malformed("version", "must be an integer")
+    return _version_value(version)
 
 
 def _flatten(body: dict) -> dict:
@@ -201,14 +237,17 @@ def _flatten(body: dict) -> dict:
     if isinstance(amount, int | Decimal) and not isinstance(amount, bool):
         body["compensation"] = str(amount)
     prevention = body.pop("prevention", None)
-    if isinstance(prevention, dict):
-        body["prevention_action"] = prevention.get("action", "")
-        body["prevention_owner"] = prevention.get("owner", "")
-        due = prevention.get("due")
-        try:
-            body["prevention_due"] = date.fromisoformat(due) if due else None
-        except (TypeError, ValueError):
-            raise ValidationFailed({"prevention": "'due' must be a date (YYYY-MM-DD)."}) from None
+    if prevention is None:
+        return body
+    if not isinstance(prevention, dict):
+        raise _malformed("prevention", "must be an object with action, owner and due")
+    body["prevention_action"] = prevention.get("action", "")
+    body["prevention_owner"] = prevention.get("owner", "")
+    due = prevention.get("due")
+    try:
+        body["prevention_due"] = inputs.parse_day(due) if due not in (None, "") else None
+    except inputs.InputError as refused:
+        raise ValidationFailed({"prevention.due": refused.reason}) from None
     return body
 
 
@@ -223,7 +262,8 @@ def add_attachment(ref: str):
         "file_name": upload.filename if upload is not None else "",
         "note": request.form.get("note", ""),
     }
-    version = request.form.get("version", type=int)
+    raw_version = request.form.get("version", "")
+    version = _version_value(raw_version) if raw_version.strip() else None
     try:
         perform(ticket, "add_attachment", g.api_user, data, version=version, now=utcnow())
     except ValidationFailed as failed:
@@ -250,7 +290,7 @@ def get_attachment(ref: str, attachment_id: int):
 def ticket_action(ref: str, verb: str):
     entry = BY_API_VERB.get(verb)
     if entry is None or entry.api_media != "json":
-        return json_error(404, f"No ticket action '{verb}'.")
+        return json_error(404, f"No ticket action '{verb[:40]}'.")
     ticket = load_ticket(ref, g.api_user)
     body = json_body()
     version = _version(body, entry)

@@ -8,9 +8,21 @@ from flask.cli import with_appcontext
 
 from auth.models import ROLES
 from auth.services import UserInput, create_user
+from core import inputs
 from core.validation import ValidationFailed
-from sites.cli import fail
+from sites.cli import check_arguments, fail, refuse
 from sites.services import find_site
+
+
+def _password_from_stdin() -> str:
+    """The first line of standard input; text that is not UTF-8 or holds NUL is refused."""
+    try:
+        password = sys.stdin.readline().rstrip("\r\n")
+    except UnicodeDecodeError:
+        refuse("password", "standard input is not UTF-8 text.")
+    if inputs.is_broken(password):
+        refuse("password", inputs.BROKEN_TEXT)
+    return password
 
 
 @click.command("create-user")
@@ -32,7 +44,10 @@ def create_user_command(
     password_stdin: bool,
 ) -> None:
     """Create a user. Without --password-stdin the account cannot sign in until one is set."""
-    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    check_arguments({"USERNAME": (username, 40), "--role": (role, 20), "--site": (site_name, 200),
+                     "--email": (email, 254), "--display-name": (display_name, 120),
+                     "--locale": (locale, 10)})
+    password = _password_from_stdin() if password_stdin else None
     site = find_site(site_name)
     data = UserInput(
         username=username,
@@ -64,11 +79,14 @@ def create_token_command(username: str, name: str) -> None:
     from auth.tokens import create_token
     from core.clock import utcnow
 
+    check_arguments({"USERNAME": (username, 40), "--name": (name, 80)})
     user = find_user(username)
     if user is None or not user.is_active:
-        click.echo(f"Error: no active user called '{username}'.", err=True)
-        raise SystemExit(2)
-    _token, plain = create_token(user, name, utcnow())
+        refuse("USERNAME", f"no active user called '{username}'.")
+    try:
+        _token, plain = create_token(user, name, utcnow())
+    except ValidationFailed as failed:
+        fail(failed)
     click.echo(f"API token for {user.username} (shown once; store it safely):")
     click.echo(plain)
 

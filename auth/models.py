@@ -23,11 +23,39 @@ HASHERS = {
     # Cheap parameters for the test suite only (config ARGON2_PROFILE="fast").
     "fast": PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
 }
+# Fixed hashes of random secrets nobody kept, one per profile with its parameters: what a
+# sign-in for an unknown name is checked against (tests check the parameters still match).
+DUMMY_HASHES = {
+    "standard": "$argon2id$v=19$m=65536,t=3,p=4$1ZSA+pBboHWrrZKq9Gfbdw$"
+                "6ZFY2zWjoqS62PvqC/TWzyFljqg/3NVCxu5q+scgjx0",
+    "fast": "$argon2id$v=19$m=1024,t=1,p=1$JTQG/nPeo6jkauBofSweLQ$"
+            "2uekQ4BdmWeOqy7g9WALwG9kmKm4NiPhdZaQyxX72pg",
+}
+
+
+def _profile() -> str:
+    profile = current_app.config.get("ARGON2_PROFILE") if has_app_context() else None
+    return profile if profile in HASHERS else "standard"
 
 
 def _hasher() -> PasswordHasher:
-    profile = current_app.config.get("ARGON2_PROFILE", "standard") if has_app_context() else None
-    return HASHERS.get(profile or "standard", HASHERS["standard"])
+    return HASHERS[_profile()]
+
+
+def _encoded(password: str) -> bytes:
+    """UTF-8, keeping lone surrogates (no stored password has one) instead of failing."""
+    return password.encode("utf-8", "surrogatepass")
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """True when `password` matches `password_hash`. Always one argon2 verification: with no
+    hash (an unknown user, or no password set) the profile's dummy hash is checked, with
+    the same parameters, so the time taken does not tell which usernames exist."""
+    try:
+        matched = _hasher().verify(password_hash or DUMMY_HASHES[_profile()], _encoded(password))
+    except (VerificationError, InvalidHashError):
+        return False
+    return bool(matched and password_hash)
 
 
 class User(UserMixin, db.Model):
@@ -42,7 +70,8 @@ class User(UserMixin, db.Model):
     locale: Mapped[str] = mapped_column(String(10), default="en")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     password_hash: Mapped[str] = mapped_column(String(255), default="")
-    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # In every session id (`get_id`): bumping it ends every session of the user at once.
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -68,14 +97,16 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{self.session_version}"
 
     def set_password(self, password: str) -> None:
-        self.password_hash = _hasher().hash(password)
+        self.password_hash = _hasher().hash(_encoded(password))
 
     def check_password(self, password: str) -> bool:
-        if not self.password_hash:
-            return False
+        return verify_password(self.password_hash, password)
+
+    def password_needs_rehash(self) -> bool:
+        """True when the stored hash was made with other parameters than today's."""
         try:
-            return _hasher().verify(self.password_hash, password)
-        except (VerificationError, InvalidHashError):
+            return bool(self.password_hash) and _hasher().check_needs_rehash(self.password_hash)
+        except InvalidHashError:
             return False
 
 

@@ -29,6 +29,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "edit_categories": MANAGERS,
     "manage_sites": MANAGERS,
     "manage_users": MANAGERS,
+    "manage_personal_data": MANAGERS,  # export and erase a customer's data (privacy/)
     "view_reports": LEADS,
     "store_reports": MANAGERS,
     "view_all_sites": MANAGERS,

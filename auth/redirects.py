@@ -1,16 +1,22 @@
 """Only same-site redirect targets are honoured after sign-in."""
 
+import unicodedata
 from urllib.parse import urlsplit
+
+from auth.passwords import UNPRINTABLE
 
 
 def safe_next(target: str | None) -> str | None:
     """Return `target` when it is a path on this site, else None.
 
-    Refused: absolute URLs, scheme-relative `//host`, backslash tricks, control characters.
+    Refused: absolute URLs, scheme-relative `//host`, backslash tricks, control, format and
+    unpaired characters.
     """
     if not target:
         return None
-    if any(ch in target for ch in "\\\r\n\t") or not target.startswith("/"):
+    if "\\" in target or not target.startswith("/"):
+        return None
+    if any(unicodedata.category(ch) in UNPRINTABLE for ch in target):
         return None
     if target.startswith("//"):
         return None

@@ -1,6 +1,9 @@
 """Users: creation, changes, deactivation, password resets and sign-in.
 
-Shared by the CLI and the manager's pages; callers commit.
+Shared by the CLI and the manager's pages; callers commit. Sign-out, a password change or
+reset and deactivation end every session of the user at once (`end_sessions`: the session
+version in every session id goes up); a password change or reset and deactivation also
+revoke every API token of the user, for good.
 """
 
 import re
@@ -10,14 +13,16 @@ from datetime import datetime
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
-from auth.models import LOCALES, ROLES, User
+from auth.models import LOCALES, ROLES, User, verify_password
+from auth.passwords import hints_for, password_problem
 from auth.throttle import is_throttled, record_attempt
+from auth.tokens import revoke_all_tokens
+from core.clock import utcnow
 from core.validation import ValidationFailed
 from extensions import db
 from sites.models import Site
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,39}$")
-MIN_PASSWORD_LENGTH = 8
 
 
 class SignInRefused(Exception):
@@ -64,15 +69,6 @@ def _check_profile(data: UserInput, errors: dict[str, str]) -> dict:
     return cleaned
 
 
-def check_password_strength(password: str) -> str | None:
-    """The reason a new password is refused, or None."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
-    if password.strip() != password or not password.strip():
-        return "A password cannot start or end with spaces."
-    return None
-
-
 def clean_new_user(data: UserInput, *, enforce_strength: bool = True) -> dict:
     errors: dict[str, str] = {}
     username = data.username.strip().lower()
@@ -87,7 +83,9 @@ def clean_new_user(data: UserInput, *, enforce_strength: bool = True) -> dict:
     cleaned["username"] = username
     cleaned["display_name"] = data.display_name.strip() or username
     if data.password is not None and enforce_strength:
-        reason = check_password_strength(data.password)
+        reason = password_problem(
+            data.password, username, hints_for(data.display_name, cleaned["email"])
+        )
         if reason:
             errors["password"] = reason
     if errors:
@@ -96,7 +94,12 @@ def clean_new_user(data: UserInput, *, enforce_strength: bool = True) -> dict:
 
 
 def create_user(data: UserInput, *, enforce_strength: bool = True) -> User:
-    """Add a user. Without a password the account cannot sign in until one is set."""
+    """Add a user. Without a password the account cannot sign in until one is set.
+
+    The password meets `auth.passwords.password_problem`'s rule. `enforce_strength=False`
+    is for the demo seed alone (`demo.seed`: every demo login's password is "demo", as the
+    README says); no other caller skips the rule.
+    """
     cleaned = clean_new_user(data, enforce_strength=enforce_strength)
     user = User(
         username=cleaned["username"],
@@ -114,8 +117,14 @@ def create_user(data: UserInput, *, enforce_strength: bool = True) -> User:
     return user
 
 
-def update_user(user: User, data: UserInput, *, active: bool) -> User:
-    """Change role, site, language, name, e-mail and whether the account is active."""
+def update_user(
+    user: User, data: UserInput, *, active: bool, now: datetime | None = None
+) -> User:
+    """Change role, site, language, name, e-mail and whether the account is active.
+
+    Deactivating ends every session and revokes every API token of the user (at `now`,
+    the clock's now when not given); reactivating brings back neither.
+    """
     errors: dict[str, str] = {}
     cleaned = _check_profile(data, errors)
     if errors:
@@ -126,20 +135,33 @@ def update_user(user: User, data: UserInput, *, active: bool) -> User:
     user.email = cleaned["email"]
     user.display_name = data.display_name.strip() or user.username
     if user.active and not active:
-        user.session_version += 1
+        revoke_all_tokens(user, now or utcnow())
+        end_sessions(user)
     user.active = active
     db.session.flush()
     return user
 
 
-def reset_password(user: User, password: str) -> None:
-    """Set a new password and sign the user out of every existing session."""
-    reason = check_password_strength(password)
+def end_sessions(user: User) -> None:
+    """End every session of `user` (every browser, copied cookies and remember cookies):
+    the session version goes up in the database, in one statement, so two at once both
+    count."""
+    user.session_version = User.session_version + 1
+    db.session.flush()
+
+
+def reset_password(user: User, password: str, now: datetime | None = None) -> int:
+    """Set a new password (the manager's reset and the user's own change alike), end
+    every session of the user and revoke every API token (at `now`, the clock's now when
+    not given). Returns how many tokens were revoked. A refused password changes nothing.
+    """
+    reason = password_problem(password, user.username, hints_for(user.display_name, user.email))
     if reason:
         raise ValidationFailed({"password": reason})
     user.set_password(password)
-    user.session_version += 1
-    db.session.flush()
+    revoked = revoke_all_tokens(user, now or utcnow())
+    end_sessions(user)
+    return revoked
 
 
 def find_user(username: str) -> User | None:
@@ -151,7 +173,11 @@ def find_user(username: str) -> User | None:
 def authenticate(username: str, password: str, address: str, now: datetime) -> User:
     """Return the user for good credentials; record the attempt either way.
 
-    The same message is given for an unknown name and a wrong password.
+    The same message is given for an unknown name and a wrong password, after the same
+    work: one password-hash verification whatever the name (against a dummy hash when
+    the user does not exist or has no password), so timing does not reveal which names
+    exist. Only the right password of a deactivated account is told it is deactivated.
+    A hash made with older parameters is remade on a successful sign-in.
     """
     username = username.strip().lower()
     if is_throttled(username, address, now):
@@ -161,11 +187,14 @@ def authenticate(username: str, password: str, address: str, now: datetime) -> U
             throttled=True,
         )
     user = find_user(username)
-    succeeded = user is not None and user.is_active and user.check_password(password)
+    password_ok = verify_password(user.password_hash if user else None, password)
+    succeeded = password_ok and user.is_active
     record_attempt(username, address, succeeded, now)
     if not succeeded:
-        if user is not None and not user.is_active and user.check_password(password):
+        if password_ok:
             raise SignInRefused("This account has been deactivated. Ask a manager.")
         raise SignInRefused("Unknown username or wrong password.")
+    if user.password_needs_rehash():
+        user.set_password(password)
     user.last_login_at = now
     return user

@@ -1,16 +1,21 @@
-"""API tokens: shown once, stored as SHA-256 hashes, revocable."""
+"""API tokens: shown once, stored as SHA-256 hashes, revocable.
+
+A revoked token stays revoked: nothing ever clears `revoked_at`. Every token of a user is
+revoked when their password is changed or reset and when they are deactivated, so
+reactivating an account brings none back.
+"""
 
 import hashlib
 import secrets
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from auth.models import ApiToken, User
 from core.validation import ValidationFailed
 from extensions import db
 
-TOKEN_PREFIX = "rd_"
+TOKEN_PREFIX = "rd_"  # nosec B105  # the public prefix of every token, not a secret
 
 
 def _hash(token: str) -> str:
@@ -48,6 +53,17 @@ def revoke_token(user: User, token_id: int, now: datetime) -> bool:
         return False
     token.revoked_at = now
     return True
+
+
+def revoke_all_tokens(user: User, now: datetime) -> int:
+    """Revoke every token of `user` still in use; returns how many were revoked."""
+    stmt = (
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
+    return db.session.execute(stmt).rowcount
 
 
 def tokens_of(user: User) -> list[ApiToken]:

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from auth.forms import ChangePasswordForm, SignInForm
 from auth.redirects import safe_next
-from auth.services import SignInRefused, authenticate, reset_password
+from auth.services import SignInRefused, authenticate, end_sessions, reset_password
 from core.clock import utcnow
 from core.forms import form_status
 from core.validation import ValidationFailed
@@ -41,6 +41,9 @@ def sign_in():
 
 @bp.route("/sign-out", methods=["POST"])
 def sign_out():
+    """Sign out of every browser at once: a copy of this session's cookie stops working."""
+    if current_user.is_authenticated:
+        end_sessions(current_user._get_current_object())
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.sign_in"))
@@ -49,6 +52,8 @@ def sign_out():
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
+    """Change one's own password: every other session ends and every API token is revoked;
+    this browser stays signed in (with the new session version)."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if not current_user.check_password(form.current_password.data):
@@ -56,11 +61,14 @@ def change_password():
         else:
             try:
                 user = current_user._get_current_object()
-                reset_password(user, form.new_password.data)
+                revoked = reset_password(user, form.new_password.data, utcnow())
             except ValidationFailed as failed:
                 form.new_password.errors.append(failed.fields["password"])
             else:
                 login_user(user)
                 flash(_("Your password was changed."), "success")
+                if revoked:
+                    flash(_("Your API tokens were revoked: create new ones where you need "
+                            "them."), "info")
                 return redirect(url_for("home.index"))
     return render_template("auth/change_password.html", form=form), form_status(form)

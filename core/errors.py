@@ -4,13 +4,22 @@ Besides HTTP errors and the unexpected ones (500), the domain errors that escape
 are answered here: `ValidationFailed` with 422, `Refused` and `Conflict` (core.domain_errors)
 with their `status`. None of these handlers touches the session: the transaction boundary
 (core.transaction) has already rolled back when the view raised.
+
+A database that cannot be reached (refused or dropped connection, server shutting down,
+SQLite file that cannot be opened or stays locked) is not a bug of the request: it is
+answered 503 with `Retry-After`, on a page that never queries (the signed-in user is not
+loaded, the navigation is left out). `pool_pre_ping` replaces dead pooled connections, so
+the next request after the database is back succeeds without a restart.
 """
 
 import logging
+import sqlite3
 
-from flask import Flask, flash, jsonify, render_template, request
+import psycopg
+from flask import Flask, current_app, flash, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from core.domain_errors import Conflict, Refused
@@ -29,6 +38,7 @@ ERROR_CODES = {
     422: "validation_failed",
     429: "too_many_requests",
     500: "server_error",
+    503: "service_unavailable",
 }
 
 ERROR_TITLES = {
@@ -42,8 +52,16 @@ ERROR_TITLES = {
     422: _l("Some of what was sent is not valid"),
     429: _l("Too many attempts"),
     500: _l("Something went wrong on our side"),
+    503: _l("The service is briefly unavailable"),
 }
 REFUSED_TITLE = ERROR_TITLES[405]  # "That action is not available here"
+RETRY_AFTER_SECONDS = 30
+UNAVAILABLE_MESSAGE = "The database cannot be reached. Nothing was changed; try again shortly."
+# SQLSTATE classes and codes of PostgreSQL that mean "not reachable now": connection
+# exceptions (08), too many connections / out of resources (53), shutting down or starting.
+PG_UNREACHABLE_CLASSES = ("08", "53")
+PG_UNREACHABLE_CODES = ("57P01", "57P02", "57P03")
+SQLITE_UNREACHABLE = ("SQLITE_CANTOPEN", "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_IOERR")
 
 
 def wants_json() -> bool:
@@ -58,10 +76,16 @@ def json_error(status: int, message: str, fields: dict | None = None):
 
 
 def error_page(status: int, title, messages: tuple | list = (), category: str = "danger"):
-    """The HTML error page; `messages` (already translated) are shown as flash messages."""
+    """The HTML error page; `messages` (already translated) are shown as flash messages.
+    When its navigation cannot reach the database, the 503 page is answered instead."""
     for message in messages:
         flash(message, category)
-    return render_template("errors/error.html", status=status, title=title), status
+    try:
+        return render_template("errors/error.html", status=status, title=title), status
+    except Exception as error:
+        if database_unreachable(error):  # the navigation's user or unread count
+            return handle_database_unreachable(error)
+        raise
 
 
 def handle_http_error(error: HTTPException):
@@ -95,9 +119,61 @@ def handle_conflict(error: Conflict):
     return error_page(status, ERROR_TITLES[409], [_(error.message)], category="warning")
 
 
-def handle_unexpected_error(error: Exception):
+def database_unreachable(error: BaseException) -> bool:
+    """True when `error` says the database cannot be reached now, not that a query is wrong.
+
+    SQLAlchemy's own verdict first (a connection it had to invalidate); then the driver's
+    error: psycopg's InterfaceError (the connection object is unusable) and its
+    OperationalError without SQLSTATE (refused, reset, closed by the server) or with one of
+    the SQLSTATEs above; SQLite's cannot-open, busy/locked and I/O errors.
+    """
+    if isinstance(error, sa_exc.DBAPIError):
+        if error.connection_invalidated:
+            return True
+        error = error.orig
+    if isinstance(error, sqlite3.Error):
+        return (error.sqlite_errorname or "").startswith(SQLITE_UNREACHABLE)
+    if isinstance(error, psycopg.InterfaceError):
+        return True
+    if isinstance(error, psycopg.OperationalError):
+        state = error.sqlstate
+        return state is None or state.startswith(PG_UNREACHABLE_CLASSES) or (
+            state in PG_UNREACHABLE_CODES
+        )
+    return False
+
+
+def short_reason(error: BaseException) -> str:
+    """The driver's first line about the failure (no statement, no parameters)."""
+    cause = error.orig if isinstance(error, sa_exc.DBAPIError) and error.orig else error
+    first = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+    return first[:200]
+
+
+def handle_database_unreachable(error: Exception):
+    """503 with Retry-After. The user is treated as signed out for this answer only (the
+    session cookie stays), so neither the page nor the language choice queries."""
+    if not database_unreachable(error):
+        return handle_unexpected_error(error, check_database=False)
+    log.warning("the database cannot be reached: %s", short_reason(error))
+    g._login_user = current_app.login_manager.anonymous_user()  # Flask-Login's user: no load
+    if wants_json():
+        response, status = json_error(503, UNAVAILABLE_MESSAGE)
+    else:
+        page = render_template("errors/unavailable.html", status=503, title=ERROR_TITLES[503],
+                               retry_after=RETRY_AFTER_SECONDS)
+        response, status = current_app.make_response(page), 503
+    response.status_code = status
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def handle_unexpected_error(error: Exception, check_database: bool = True):
     if isinstance(error, HTTPException):
         return handle_http_error(error)
+    if check_database and database_unreachable(error):
+        return handle_database_unreachable(error)
     log.exception("unhandled error", exc_info=error)
     return handle_http_error(InternalServerError())
 
@@ -107,4 +183,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(ValidationFailed, handle_validation_failed)
     app.register_error_handler(Refused, handle_refused)
     app.register_error_handler(Conflict, handle_conflict)
+    app.register_error_handler(sa_exc.OperationalError, handle_database_unreachable)
+    app.register_error_handler(sa_exc.InterfaceError, handle_database_unreachable)
     app.register_error_handler(Exception, handle_unexpected_error)

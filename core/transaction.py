@@ -6,8 +6,11 @@ them decides, as indico's request handler does:
 - a view (web page or API endpoint) commits when it returns a response with a status
   below 400, and rolls back when it raises or answers with an error status (so a form
   re-rendered with its errors, 422, keeps nothing of what the service had flushed);
-- a CLI command commits when its callback returns, and rolls back on any exception;
-- a scheduled job commits when it returns, and rolls back (and logs) on any exception.
+- a CLI command commits when its callback returns, and rolls back on any exception; a
+  database that cannot be reached ends it with one line (click's "Error: ...", exit 1),
+  not a traceback;
+- a scheduled job commits when it returns, and rolls back (and logs) on any exception, in
+  one line when the database cannot be reached.
 
 `init_app` must run after every blueprint and command is registered: it wraps them all.
 """
@@ -20,6 +23,7 @@ from typing import Any
 import click
 from flask import Flask, current_app, has_app_context
 
+from core.errors import database_unreachable, short_reason
 from extensions import db
 
 log = logging.getLogger(__name__)
@@ -70,12 +74,20 @@ def transactional_callback(callback: Callable) -> Callable:
     def wrapped(*args, **kwargs):
         try:
             result = callback(*args, **kwargs)
-        except BaseException:
             if _has_app():
-                db.session.rollback()
+                finish(True)
+        except Exception as error:
+            if not database_unreachable(error):
+                _quiet_rollback()
+                raise
+            _quiet_rollback()
+            raise click.ClickException(
+                f"the database cannot be reached ({short_reason(error)}). Try again when it "
+                "is back."
+            ) from None
+        except BaseException:
+            _quiet_rollback()
             raise
-        if _has_app():
-            finish(True)
         return result
 
     setattr(wrapped, WRAPPED, True)
@@ -89,15 +101,30 @@ def run_job(app: Flask, name: str, job: Callable[[], Any]) -> Any:
         try:
             result = job()
             finish(True)
-        except Exception:
-            db.session.rollback()
-            log.exception("the job %s failed; it runs again at its next time", name)
+        except Exception as error:
+            _quiet_rollback()
+            if database_unreachable(error):
+                log.error("the job %s could not reach the database (%s); it runs again at "
+                          "its next time", name, short_reason(error))
+            else:
+                log.exception("the job %s failed; it runs again at its next time", name)
             return None
         return result
 
 
 def _has_app() -> bool:
     return has_app_context()
+
+
+def _quiet_rollback() -> None:
+    """Roll back when there is a session to roll back; a rollback that itself cannot reach
+    the database is logged, so the error that matters is the one reported."""
+    if not _has_app():
+        return
+    try:
+        db.session.rollback()
+    except Exception as error:  # noqa: BLE001 - the original error is the one to report
+        log.warning("rollback failed: %s", short_reason(error))
 
 
 def _wrap_commands(group: click.Group) -> None:

@@ -37,6 +37,9 @@ class Customer(db.Model):
         String(8), default="en", server_default="en", doc="language of surveys and mail"
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    erased_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, doc="when their personal data was erased (privacy.erasure); never again"
+    )
 
     site: Mapped[Site] = relationship()
     preferred_owner: Mapped[User | None] = relationship()
@@ -49,6 +52,10 @@ class Customer(db.Model):
 
     def __repr__(self) -> str:
         return f"<Customer {self.id} {self.name}>"
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
     @property
     def contact_line(self) -> str:

@@ -5,7 +5,7 @@ announced with `customers.signals.tier_changed`; ticket counts read the tickets 
 name. Services flush; the transaction boundary (core.transaction) commits.
 """
 
-import re
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -13,6 +13,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import case, func, or_, select
 
 from auth.models import User
+from core.inputs import InputError, clean_text
 from core.validation import ValidationFailed
 from customers.models import LOCALES, TIERS, Customer
 from customers.signals import tier_changed
@@ -20,6 +21,8 @@ from extensions import db
 
 REPEAT_WINDOW = timedelta(days=90)
 SEARCH_LIMIT = 10
+MAX_QUERY = 100
+CUSTOMER_LIMITS = {"name": 120, "phone": 40, "email": 254, "notes": 5000}
 DEFAULT_LOCALE = "en"
 
 
@@ -44,7 +47,10 @@ class CustomerInput:
 
 
 def phone_digits(phone: str) -> str:
-    return re.sub(r"\D", "", phone or "")
+    """The number's digits as ASCII 0-9, for matching: decimal digits of any script count
+    (full-width "１３８" is "138"), everything else ("²", spaces, "+") is dropped."""
+    found = (unicodedata.decimal(char, None) for char in phone or "")
+    return "".join(str(value) for value in found if value is not None)
 
 
 def customer_locale(chosen: str | None, staff_locale: str | None) -> str:
@@ -57,16 +63,24 @@ def customer_locale(chosen: str | None, staff_locale: str | None) -> str:
     return staff_locale if staff_locale in LOCALES else DEFAULT_LOCALE
 
 
+def _usable(value, limit: int) -> str:
+    """`value` as text to match on; "" when the input layer would refuse it."""
+    try:
+        return clean_text(value, max_length=limit)
+    except InputError:
+        return ""
+
+
 def find_existing_customer(site_id: int, phone: str | None, email: str | None
                            ) -> Customer | None:
     """The site's customer with the same phone digits or the same e-mail (ignoring case),
     the oldest when several match; None when neither is given or nobody matches. The one
     rule for staff intake, on the web and through the API."""
     conditions = []
-    digits = phone_digits(phone or "")
+    digits = phone_digits(_usable(phone, CUSTOMER_LIMITS["phone"]))
     if digits:
         conditions.append(Customer.phone_digits == digits)
-    address = (email or "").strip().lower()
+    address = _usable(email, CUSTOMER_LIMITS["email"]).lower()
     if address:
         conditions.append(func.lower(Customer.email) == address)
     if not conditions:
@@ -80,21 +94,27 @@ def find_existing_customer(site_id: int, phone: str | None, email: str | None
     return db.session.scalar(stmt)
 
 
+def _clean_texts(data: CustomerInput, prefix: str, errors: dict) -> dict:
+    """Name, phone, e-mail and notes through the input layer (types, NUL, length)."""
+    cleaned = {}
+    for name, limit in CUSTOMER_LIMITS.items():
+        try:
+            cleaned[name] = clean_text(getattr(data, name), max_length=limit)
+        except InputError as refused:
+            errors[f"{prefix}{name}"] = refused.reason
+            cleaned[name] = ""
+    return cleaned
+
+
 def clean_customer_input(data: CustomerInput, prefix: str = "") -> dict:
     """Validate a customer's details; field names get `prefix` (e.g. 'customer_')."""
     errors: dict[str, str] = {}
-    cleaned = {
-        "name": (data.name or "").strip(),
-        "phone": (data.phone or "").strip(),
-        "tier": data.tier or "standard",
-        "notes": (data.notes or "").strip(),
-        "locale": customer_locale(data.locale, data.staff_locale),
-    }
+    cleaned = _clean_texts(data, prefix, errors)
+    cleaned["tier"] = data.tier or "standard"
+    cleaned["locale"] = customer_locale(data.locale, data.staff_locale)
     if not cleaned["name"]:
-        errors[f"{prefix}name"] = "The customer's name is required."
-    elif len(cleaned["name"]) > 120:
-        errors[f"{prefix}name"] = "Use at most 120 characters."
-    email = (data.email or "").strip()
+        errors.setdefault(f"{prefix}name", "The customer's name is required.")
+    email = cleaned["email"]
     if email:
         try:
             email = validate_email(email, check_deliverability=False).normalized
@@ -104,14 +124,20 @@ def clean_customer_input(data: CustomerInput, prefix: str = "") -> dict:
     if cleaned["phone"] and not 5 <= len(phone_digits(cleaned["phone"])) <= 20:
         errors[f"{prefix}phone"] = "A phone number has 5 to 20 digits."
     if not cleaned["phone"] and not email:
-        errors[f"{prefix}phone"] = "Give a phone number or an e-mail address (or both)."
+        errors.setdefault(f"{prefix}phone", "Give a phone number or an e-mail address (or both).")
     if cleaned["tier"] not in TIERS:
-        errors[f"{prefix}tier"] = f"Unknown tier '{cleaned['tier']}'."
+        errors[f"{prefix}tier"] = f"Unknown tier '{str(cleaned['tier'])[:20]}'."
     if cleaned["locale"] not in LOCALES:
         errors[f"{prefix}locale"] = "Choose English (en) or Chinese (zh_Hans)."
     if errors:
         raise ValidationFailed(errors)
     return cleaned
+
+
+def name_key(name: str) -> str:
+    """The lower-cased name searches compare (cut to the column's 120 characters: lower-casing
+    may lengthen a name)."""
+    return name.lower()[:120]
 
 
 def create_customer(site_id: int, data: CustomerInput, prefix: str = "") -> Customer:
@@ -120,7 +146,7 @@ def create_customer(site_id: int, data: CustomerInput, prefix: str = "") -> Cust
     customer = Customer(
         site_id=site_id,
         name=cleaned["name"],
-        name_key=cleaned["name"].lower(),
+        name_key=name_key(cleaned["name"]),
         phone=cleaned["phone"] or None,
         phone_digits=phone_digits(cleaned["phone"]) or None,
         email=cleaned["email"],
@@ -144,7 +170,7 @@ def update_customer(
     cleaned = clean_customer_input(data)
     new_tier = cleaned["tier"] != customer.tier
     customer.name = cleaned["name"]
-    customer.name_key = cleaned["name"].lower()
+    customer.name_key = name_key(cleaned["name"])
     customer.phone = cleaned["phone"] or None
     customer.phone_digits = phone_digits(cleaned["phone"]) or None
     customer.email = cleaned["email"]
@@ -173,10 +199,10 @@ def search_customers(site_ids: list[int] | None, query: str, limit: int = SEARCH
     Rules (the same on SQLite and PostgreSQL): a name matches when it contains the query
     anywhere, ignoring case (so "wang" finds "Li Wang"); names that start with it come first,
     then names with a word that starts with it. An e-mail matches by prefix, ignoring case;
-    a phone by the prefix of its digits (3 digits at least). Queries under 2 characters
-    find nothing.
+    a phone by the prefix of its digits (3 digits at least). Queries under 2 characters,
+    over MAX_QUERY, or holding NUL or broken characters find nothing.
     """
-    query = query.strip()
+    query = _usable(query, MAX_QUERY)
     if len(query) < 2:
         return []
     needle = query.lower()

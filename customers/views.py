@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 
 from auth.models import User
 from auth.permissions import in_site_scope, permission_required, visible_site_ids
+from core import inputs
 from core.clock import utcnow
 from core.forms import apply_errors, form_status, select_choices
 from core.validation import ValidationFailed
@@ -34,8 +35,12 @@ def _load(customer_id: int) -> Customer:
 
 def _intake_site_id() -> int:
     """The site a ticket is being opened for: `?site=` (the intake form's site picker),
-    else the user's own site; 404 when that site is outside the user's scope."""
-    site_id = request.args.get("site", type=int) or current_user.site_id
+    else the user's own site; 404 when that site is outside the user's scope or the id is
+    malformed."""
+    try:
+        site_id = inputs.optional_int(request.args, "site") or current_user.site_id
+    except inputs.InputError:
+        abort(404)
     if not in_site_scope(current_user, site_id):
         abort(404)
     return site_id

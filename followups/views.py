@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_login import current_user
 
 from auth.permissions import permission_required
+from core import inputs
 from core.clock import utcnow
 from extensions import db
 from followups.loop import open_follow_ups
@@ -18,8 +19,17 @@ bp = Blueprint("followups", __name__, url_prefix="/follow-ups")
 
 
 def _arg(name: str, allowed: tuple[str, ...]) -> str:
+    """A filter's value: one of `allowed` (the first when absent or unknown)."""
     value = request.args.get(name, allowed[0])
     return value if value in allowed else allowed[0]
+
+
+def _page_number() -> int:
+    """`?page=` from 1 to 2,147,483,647; anything else is no such page (404)."""
+    try:
+        return inputs.page_number(request.args)
+    except inputs.InputError:
+        abort(404)
 
 
 @bp.route("/")
@@ -27,10 +37,9 @@ def _arg(name: str, allowed: tuple[str, ...]) -> str:
 def index():
     scope, when = _arg("scope", SCOPES), _arg("when", WHEN)
     now = utcnow()
-    page = max(request.args.get("page", 1, type=int), 1)
     pagination = db.paginate(
         follow_up_queue(current_user, scope, when, now),
-        page=page, per_page=current_app.config["PAGE_SIZE"], error_out=False,
+        page=_page_number(), per_page=current_app.config["PAGE_SIZE"], error_out=False,
     )
     return render_template(
         "followups/index.html", pagination=pagination, scope=scope, when=when, now=now

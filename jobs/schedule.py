@@ -1,7 +1,8 @@
 """The schedule (APScheduler): the SLA sweep every minute, the outbox every 15 seconds,
-and every five minutes a look at whether a site's Monday 08:00 has come, to store and mail
-last week's report. Each job runs behind `core.transaction.run_job`: one commit on
-success, a rollback and a log line on failure, never an exception into the scheduler.
+every five minutes a look at whether a site's Monday 08:00 has come, to store and mail
+last week's report, and once a day the retention rule for inactive customers. Each job
+runs behind `core.transaction.run_job`: one commit on success, a rollback and a log line
+on failure, never an exception into the scheduler.
 
 In-process for `flask run` unless SCHEDULER_ENABLED is set to 0/false (unset means on for
 `flask run`, off for every other command and in tests): started once, in the serving process
@@ -65,10 +66,20 @@ def run_weekly_reports(app: Flask) -> None:
         log.info("weekly report stored: %s", line)
 
 
+def run_retention(app: Flask) -> None:
+    """Anonymise customers inactive beyond CUSTOMER_RETENTION_MONTHS (off when unset)."""
+    from privacy.retention import anonymise_inactive
+
+    erased = run_job(app, "retention", lambda: anonymise_inactive(utcnow()))
+    if erased:
+        log.info("retention: %d inactive customer(s) anonymised", erased)
+
+
 JOBS = (
     (run_sweep, timedelta(minutes=1), "sla-sweep"),
     (run_outbox, timedelta(seconds=15), "outbox"),
     (run_weekly_reports, timedelta(minutes=5), "weekly-reports"),
+    (run_retention, timedelta(days=1), "retention"),
 )
 
 

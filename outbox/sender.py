@@ -34,6 +34,7 @@ from flask import current_app
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.engine import Connection, Row
 
+from core.redaction import mask_email, redact
 from extensions import db
 from outbox import smtp
 from outbox.models import ERROR_LENGTH, OutboxMessage
@@ -147,15 +148,17 @@ def _claim_next(now: datetime, lease_from: datetime) -> Claim | None:
 def _attempt(claim: Claim, config: Mapping) -> tuple[str, str | None]:
     """Send one claimed message; no transaction is open here. Returns (outcome, error)."""
     if not config.get("SMTP_URL"):
-        log.info("mail not sent (no SMTP_URL) to %s: %s", claim.to_address, claim.subject)
+        log.info("mail %d not sent (no SMTP_URL) to %s: %s", claim.id,
+                 mask_email(claim.to_address), redact(claim.subject, claim.to_address))
         return "logged", None
     try:
         smtp.send_mail(config, claim.to_address, claim.subject, claim.body_text,
                        html=claim.body_html)
     except Exception as exc:  # noqa: BLE001 - any failure is retried later
         error = short_error(exc, config.get("SMTP_URL", ""))
-        log.warning("mail %d to %s failed (attempt %d): %s", claim.id, claim.to_address,
-                    claim.attempt, error)
+        log.warning("mail %d to %s failed (attempt %d): %s", claim.id,
+                    mask_email(claim.to_address), claim.attempt,
+                    redact(error, claim.to_address))
         return "error", error
     return "sent", None
 

@@ -9,7 +9,8 @@ from flask.cli import AppGroup
 from core.clock import utcnow
 from reports.formats import as_csv, as_text
 from reports.snapshots import report_for, store
-from reports.weeks import parse_week, previous_week, week_of
+from reports.weeks import parse_week_near, previous_week, week_of
+from sites.cli import check_arguments, refuse
 from sites.services import find_site
 
 report_cli = AppGroup("report", help="The weekly recovery report.")
@@ -17,13 +18,14 @@ FORMATS = ("text", "csv", "json")
 
 
 def _week(text: str | None, zone: str) -> str:
-    """The asked week, or the last full week in `zone`."""
+    """The asked week (within reach: twenty years back to one ahead), or the last full week
+    in `zone`."""
     if not text:
         return str(previous_week(week_of(utcnow(), zone)))
     try:
-        return str(parse_week(text))
+        return str(parse_week_near(text, utcnow().date()))
     except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--week") from None
+        refuse("--week", str(error))
 
 
 @report_cli.command("weekly")
@@ -35,11 +37,12 @@ def _week(text: str | None, zone: str) -> str:
               help="store (or regenerate) the week's snapshot first")
 def weekly_command(week: str | None, site_name: str | None, output: str, keep: bool) -> None:
     """Print the week's report: the stored snapshot when there is one, else live figures."""
+    check_arguments({"--week": (week, 20), "--site": (site_name, 200)})
     site = None
     if site_name:
         site = find_site(site_name)
         if site is None:
-            raise click.BadParameter(f"no site called '{site_name}'", param_hint="--site")
+            refuse("--site", f"no site called '{site_name}'.")
     chosen_week = _week(week, site.timezone if site else "UTC")
     now = utcnow()
     if keep:

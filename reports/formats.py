@@ -1,5 +1,10 @@
 """The weekly report as rows (section, figure, this week, last week, change): one table that
 both the CSV download and the terminal text are written from.
+
+The CSV's text cells (site, section, figure: site, category and user names end up there)
+are neutralised against formula injection: a cell a spreadsheet would read as a formula
+(starting with = + - @, a tab or a carriage return) gets a leading apostrophe, as OWASP
+advises. Number cells are written as numbers, a negative change included.
 """
 
 import csv
@@ -128,12 +133,22 @@ def as_csv(figures: dict) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["week", "site", "section", "figure", "this_week", "previous_week", "change"])
-    site = figures.get("site") or "all sites"
+    site = text_cell(figures.get("site") or "all sites")
+    week = text_cell(figures["week"])
     for row, value, before in rows(figures):
         difference = change(value, before)
-        writer.writerow([figures["week"], site, row.section, row.name, _cell(value),
-                         _cell(before), _cell(difference)])
+        writer.writerow([week, site, text_cell(row.section), text_cell(row.name),
+                         _cell(value), _cell(before), _cell(difference)])
     return out.getvalue()
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(text: str) -> str:
+    """A text cell no spreadsheet runs as a formula: a leading ' when it starts like one."""
+    text = str(text)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _cell(value) -> str:

@@ -77,9 +77,16 @@ def escalated(scope: Scope) -> Select:
     return _with_event(scope, ESCALATION_ACTIONS)
 
 
+# Bookkeeping on a ticket that is not work on the complaint (a customer's data erased).
+ADMINISTRATIVE_EVENTS = ("customer_erased",)
+
+
 def active(scope: Scope) -> Select:
-    """Distinct tickets with any event in the week (the escalation rate's denominator)."""
-    return _with_event(scope, None)
+    """Distinct tickets with any event in the week but administrative ones (the escalation
+    rate's denominator)."""
+    stmt = select(TicketEvent.ticket_id).join(Ticket, Ticket.id == TicketEvent.ticket_id)
+    stmt = stmt.where(TicketEvent.action.not_in(ADMINISTRATIVE_EVENTS))
+    return _ids(stmt.where(scope.during(TicketEvent.created_at)).distinct())
 
 
 def owned(scope: Scope) -> Select:

@@ -18,7 +18,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from auth.permissions import ensure, has_permission, permission_required
+from core import inputs
 from core.clock import utcnow
+from core.downloads import attachment_disposition
 from core.formatting import site_zone
 from core.validation import ValidationFailed
 from extensions import db
@@ -29,7 +31,7 @@ from reports.labels import FIGURE_LABELS
 from reports.page import charts, is_empty
 from reports.snapshots import report_for, store
 from reports.summary import key_figures, show, show_change
-from reports.weeks import parse_week, shift_week
+from reports.weeks import parse_week, parse_week_near, shift_week
 from sites.models import Site
 from tickets import queries
 from tickets.models import Ticket
@@ -40,12 +42,17 @@ DRILL_GROUPS = ("dimension", "category", "channel", "severity", "owner", "remedy
 
 
 def _choice() -> ReportChoice:
-    """The requested week and site, or 404 for a site out of reach and 400 for a bad week."""
+    """The requested week and site, or 404 for a site out of reach and 400 for a bad week
+    (malformed, or beyond `reports.weeks.parse_week_near`'s reach)."""
+    now, week = utcnow(), request.args.get("week")
     try:
-        return choose(current_user, request.args.get("week"), request.args.get("site"),
-                      utcnow())
+        if week:
+            parse_week_near(week, now.date())
+        return choose(current_user, week, request.args.get("site"), now)
     except ValidationFailed as failed:
         abort(404 if "site" in failed.fields else 400, failed.message)
+    except ValueError as refused:
+        abort(400, f"week: {refused}")
 
 
 def _drill(choice: ReportChoice):
@@ -88,7 +95,7 @@ def weekly_csv():
     where = choice.site.name if choice.site else "all-sites"
     filename = f"recovery-report-{choice.week}-{where}.csv".replace(" ", "-")
     return Response(as_csv(figures), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+                    headers={"Content-Disposition": attachment_disposition(filename)})
 
 
 @bp.route("/weekly/store", methods=["POST"])
@@ -102,7 +109,15 @@ def store_week():
 
 
 def _group() -> dict:
-    return {name: request.args[name] for name in DRILL_GROUPS if request.args.get(name)}
+    return {name: request.args[name][:80] for name in DRILL_GROUPS if request.args.get(name)}
+
+
+def _page_number() -> int:
+    """The list's page (1..2,147,483,647); anything else is no such page (404)."""
+    try:
+        return inputs.page_number(request.args)
+    except inputs.InputError:
+        abort(404)
 
 
 @bp.route("/weekly/tickets")
@@ -116,8 +131,7 @@ def tickets():
         abort(404)
     stmt = queries.base_query(current_user).where(Ticket.id.in_(members))
     stmt = stmt.order_by(Ticket.created_at.desc(), Ticket.id.desc())
-    page = max(request.args.get("page", 1, type=int), 1)
-    pagination = db.paginate(stmt, page=page, per_page=current_app.config["PAGE_SIZE"],
+    pagination = db.paginate(stmt, page=_page_number(), per_page=current_app.config["PAGE_SIZE"],
                              error_out=False)
     ensure(current_user, "view_reports", choice.site_id)
     return render_template("reports/tickets.html", pagination=pagination, choice=choice,

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from core.inputs import FILTER_YEARS_AHEAD, FILTER_YEARS_BACK, years_from
+
 _WEEK_PATTERN = re.compile(r"([0-9]{4})-[Ww]([0-9]{2})")
 _MIN_YEAR, _MAX_YEAR = 1900, 9998
 
@@ -42,7 +44,8 @@ def parse_week(text: str) -> IsoWeek:
     """``YYYY-Www`` (``w`` accepted) → IsoWeek; ValueError naming the problem otherwise."""
     found = _WEEK_PATTERN.fullmatch(text.strip()) if isinstance(text, str) else None
     if found is None:
-        raise ValueError(f"'{text}' is not an ISO week: use YYYY-Www, for example 2026-W47.")
+        shown = text[:20] if isinstance(text, str) else text
+        raise ValueError(f"'{shown}' is not an ISO week: use YYYY-Www, for example 2026-W47.")
     year, number = int(found.group(1)), int(found.group(2))
     if not _MIN_YEAR <= year <= _MAX_YEAR:
         raise ValueError(f"'{text}': the year must be between {_MIN_YEAR} and {_MAX_YEAR}.")
@@ -50,6 +53,17 @@ def parse_week(text: str) -> IsoWeek:
     if not 1 <= number <= last:
         raise ValueError(f"'{text}': {year} has weeks 1 to {last} only.")
     return IsoWeek(year, number)
+
+
+def parse_week_near(text: str, today: date) -> IsoWeek:
+    """`parse_week`, and within reach of `today`: from FILTER_YEARS_BACK (20) years before
+    to FILTER_YEARS_AHEAD (1) year after (`core.inputs`); ValueError naming the range."""
+    week = parse_week(text)
+    earliest = week_of_date(years_from(today, -FILTER_YEARS_BACK))
+    latest = week_of_date(years_from(today, FILTER_YEARS_AHEAD))
+    if not earliest <= week <= latest:
+        raise ValueError(f"Choose a week from {earliest} to {latest}.")
+    return week
 
 
 def as_week(week: IsoWeek | str) -> IsoWeek:

@@ -8,6 +8,8 @@ from zoneinfo import available_timezones
 from babel.numbers import list_currencies
 from sqlalchemy import func, select
 
+from core import inputs
+from core.clock import utcnow
 from core.validation import ValidationFailed
 from extensions import db
 from sites.models import (
@@ -18,7 +20,13 @@ from sites.models import (
 )
 from sla.hours import HoursSpecError, format_hours_spec, parse_hours_spec
 
+# SLA targets are counted in opening hours: a site open only minutes a week would put a
+# target of a few business days decades away.
+MIN_OPEN_MINUTES_PER_WEEK = 60
+
 MAX_LIMIT = Decimal("1000000")
+HOLIDAY_YEARS = 20
+TEXT_LIMITS = {"name": 200, "timezone": 64, "hours": 500, "currency": 8, "holidays": 20000}
 
 
 @dataclass
@@ -34,8 +42,11 @@ class SiteInput:
     supervisor_limit: str | Decimal = DEFAULT_SUPERVISOR_LIMIT
 
 
-def parse_holidays(text: str) -> list[tuple[date, str]]:
-    """One holiday per line: `YYYY-MM-DD optional name`. Raises ValueError naming the line."""
+def parse_holidays(text: str, today: date | None = None) -> list[tuple[date, str]]:
+    """One holiday per line: `YYYY-MM-DD optional name` (name up to 120 characters), each
+    within HOLIDAY_YEARS years of `today` (default: the clock's). Raises ValueError naming
+    the line."""
+    today = today or utcnow().date()
     holidays: dict[date, str] = {}
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
@@ -43,12 +54,16 @@ def parse_holidays(text: str) -> list[tuple[date, str]]:
             continue
         day_text, _, name = line.partition(" ")
         try:
-            day = date.fromisoformat(day_text)
-        except ValueError:
+            day = inputs.parse_day(day_text)
+        except inputs.InputError:
             raise ValueError(
-                f"line {number}: '{day_text}' is not a date (use YYYY-MM-DD)"
+                f"line {number}: '{day_text[:20]}' is not a date (use YYYY-MM-DD)"
             ) from None
-        holidays[day] = name.strip()
+        try:
+            inputs.check_day(day, today, years_back=HOLIDAY_YEARS, years_ahead=HOLIDAY_YEARS)
+            holidays[day] = inputs.clean_text(name, max_length=120)
+        except inputs.InputError as refused:
+            raise ValueError(f"line {number}: {refused.reason}") from None
     return sorted(holidays.items())
 
 
@@ -57,8 +72,11 @@ def format_holidays(site: Site) -> str:
 
 
 def _parse_limit(value: str | Decimal) -> Decimal:
+    text = str(value).strip()
+    if not text.isascii() or len(text) > 20:
+        raise ValueError("must be an amount such as 200 or 200.00")
     try:
-        amount = Decimal(str(value).strip())
+        amount = Decimal(text)
     except InvalidOperation:
         raise ValueError("must be an amount such as 200 or 200.00") from None
     if not amount.is_finite() or amount < 0:
@@ -75,9 +93,24 @@ def _name_taken(name: str, site: Site | None) -> bool:
     return db.session.scalar(stmt) is not None
 
 
+def _broken_texts(data: SiteInput) -> dict[str, str]:
+    """Fields that are not text, hold NUL or broken characters, or are far too long (the
+    input layer's rules): refused first, before any other check (or query) reads them."""
+    errors = {}
+    for name, limit in TEXT_LIMITS.items():
+        try:
+            inputs.clean_text(getattr(data, name), max_length=limit)
+        except inputs.InputError as refused:
+            errors[name] = refused.reason
+    return errors
+
+
 def clean_site_input(data: SiteInput, site: Site | None = None) -> dict:
-    """Check every field at once; return cleaned values or raise ValidationFailed."""
-    errors: dict[str, str] = {}
+    """Check every field at once (after refusing text the input layer refuses); return
+    cleaned values or raise ValidationFailed."""
+    errors: dict[str, str] = _broken_texts(data)
+    if errors:
+        raise ValidationFailed(errors)
     cleaned: dict = {"name": data.name.strip()}
     if not cleaned["name"]:
         errors["name"] = "A site needs a name."
@@ -91,7 +124,10 @@ def clean_site_input(data: SiteInput, site: Site | None = None) -> dict:
             f"'{cleaned['timezone']}' is not an IANA time zone (for example Asia/Shanghai)."
         )
     try:
-        cleaned["hours_spec"] = format_hours_spec(parse_hours_spec(data.hours))
+        hours = parse_hours_spec(data.hours)
+        if hours.minutes_per_week < MIN_OPEN_MINUTES_PER_WEEK:
+            raise HoursSpecError("The site must be open at least one hour a week.")
+        cleaned["hours_spec"] = format_hours_spec(hours)
     except HoursSpecError as exc:
         errors["hours"] = str(exc)
     cleaned["currency"] = data.currency.strip().upper()

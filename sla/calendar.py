@@ -7,18 +7,31 @@ ambiguous wall times (autumn fall-back) take their first occurrence, wall times 
 (spring forward) take the moment the clocks jump, and DST days have their real length: a 24/7
 day lasts 23 h or 25 h, 09:00-17:00 stays 8 h, a slot that lies wholly in the gap vanishes.
 
+Long spans are computed, not walked: whole local weeks count the weekly open minutes, then
+each holiday and each day whose UTC offset changes (DST, a zone's new rules) inside them is
+corrected by walking that one day. At most a few weeks of days are walked at the ends, so a
+promise a year ahead costs about what one a day ahead does. Spans and amounts beyond MAX_SPAN
+(a century) are refused with CalendarError (a ValueError); the domain bounds its dates well
+inside it (`core.inputs`: promises at most a year ahead).
+
 Every input must be timezone-aware; every output is an aware UTC datetime.
 """
 
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sla.hours import DAY_NAMES, HoursSpecError, WeeklyHours, parse_hours_spec
 
 MAX_CLOSED_DAYS = 3700
+MAX_SPAN = timedelta(days=366 * 100)
+MIN_YEAR, MAX_YEAR = 1000, 9000
+WALKED_DAYS = 21
 ONE_MICROSECOND = timedelta(microseconds=1)
+ONE_DAY, ONE_WEEK = timedelta(days=1), timedelta(weeks=1)
 
 Interval = tuple[datetime, datetime]
 
@@ -30,7 +43,38 @@ class CalendarError(ValueError):
 def _as_utc(moment: datetime) -> datetime:
     if not isinstance(moment, datetime) or moment.utcoffset() is None:
         raise CalendarError(f"{moment!r} is not a timezone-aware datetime.")
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise CalendarError(f"{moment.isoformat()} is outside the years {MIN_YEAR}-{MAX_YEAR}.")
     return moment.astimezone(UTC)
+
+
+def _check_span(span: timedelta) -> None:
+    if abs(span) > MAX_SPAN:
+        raise CalendarError(f"A span of {abs(span).days} days is beyond the calendar's "
+                            f"{MAX_SPAN.days} days.")
+
+
+def _offset_at_midnight(zone: ZoneInfo, day: date) -> timedelta:
+    return datetime.combine(day, time(), tzinfo=zone).utcoffset()
+
+
+@lru_cache(maxsize=4096)
+def offset_change_days(zone: ZoneInfo, year: int) -> tuple[date, ...]:
+    """The local dates of `year` whose UTC offset at midnight differs from the next
+    midnight's (a DST change, a zone's new rules): 53 weekly samples, then the days of the
+    weeks where the offset moved. No tzdata zone (checked 1970-2040) changes and changes
+    back within one week. Cached per zone and year."""
+    found, week, stop = [], date(year, 1, 1), date(year + 1, 1, 1)
+    before = _offset_at_midnight(zone, week)
+    while week < stop:
+        week_end = min(week + ONE_WEEK, stop)
+        after = _offset_at_midnight(zone, week_end)
+        if after != before:
+            days = (week + timedelta(days=n) for n in range((week_end - week).days))
+            found += [d for d in days
+                      if _offset_at_midnight(zone, d) != _offset_at_midnight(zone, d + ONE_DAY)]
+        week, before = week_end, after
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -87,10 +131,11 @@ class BusinessCalendar:
         start = _as_utc(start)
         if amount < timedelta(0):
             raise CalendarError(f"Cannot add a negative amount of business time ({amount}).")
+        _check_span(amount)
         if not amount:
             return start
-        remaining = amount
-        for open_start, open_end in self._intervals(start):
+        cursor, remaining = self._skip_weeks(start, amount)
+        for open_start, open_end in self._intervals(cursor):
             if open_end - open_start >= remaining:
                 return open_start + remaining
             remaining -= open_end - open_start
@@ -101,7 +146,70 @@ class BusinessCalendar:
         start, end = _as_utc(start), _as_utc(end)
         if end < start:
             return -self.business_time_between(end, start)
+        _check_span(end - start)
+        first = start.astimezone(self.zone).date() + ONE_DAY
+        weeks = (end.astimezone(self.zone).date() - first).days // 7
+        if weeks < WALKED_DAYS // 7:
+            return self._walked(start, end)
+        middle, after = self._midnight(first), self._midnight(first + weeks * ONE_WEEK)
+        return self._walked(start, middle) + self._weeks_open(first, weeks) \
+            + self._walked(after, end)
+
+    def _walked(self, start: datetime, end: datetime) -> timedelta:
         return sum((b - a for a, b in self._intervals(start, end)), timedelta(0))
+
+    def _midnight(self, day: date) -> datetime:
+        return self._wall_to_utc(datetime.combine(day, time()))
+
+    @cached_property
+    def _weekly(self) -> timedelta:
+        return timedelta(minutes=self.hours.minutes_per_week)
+
+    @cached_property
+    def _sorted_holidays(self) -> tuple[date, ...]:
+        return tuple(sorted(self.holidays))
+
+    def _exceptions(self, first: date, stop: date) -> set[date]:
+        """Days in [first, stop) whose open time may differ from their weekday's slots."""
+        holidays = self._sorted_holidays
+        days = set(holidays[bisect_left(holidays, first):bisect_left(holidays, stop)])
+        for year in range(first.year, stop.year + 1):
+            days.update(d for d in offset_change_days(self.zone, year) if first <= d < stop)
+        return days
+
+    def _weeks_open(self, first: date, weeks: int) -> timedelta:
+        """Open time of `weeks` whole local weeks from `first`'s midnight: the weekly open
+        time `weeks` times, corrected by walking each day in `_exceptions`."""
+        total = self._weekly * weeks
+        for day in self._exceptions(first, first + weeks * ONE_WEEK):
+            real = sum((b - a for a, b in self._day_intervals(day)), timedelta(0))
+            total += real - timedelta(minutes=self.hours.minutes_on(day.weekday()))
+        return total
+
+    def _skip_weeks(self, start: datetime, amount: timedelta) -> tuple[datetime, timedelta]:
+        """Where to start walking to add `amount` from `start`, and what is left to add:
+        whole weeks are jumped while more than WALKED_DAYS days' worth of open time remain.
+        A jump never overshoots (it is halved until it fits); a run of jumps without open
+        time is refused like a long closed run in the walk."""
+        cursor, remaining, closed = start, amount, timedelta(0)
+        while remaining > self._weekly * (WALKED_DAYS // 7):
+            if cursor - start > MAX_SPAN:
+                raise CalendarError(f"Adding {amount} lands beyond the calendar's "
+                                    f"{MAX_SPAN.days} days.")
+            first = cursor.astimezone(self.zone).date() + ONE_DAY
+            head = self._walked(cursor, self._midnight(first))
+            weeks = min(max((remaining - head) // self._weekly - 1, 1), MAX_SPAN // ONE_WEEK)
+            block = head + self._weeks_open(first, weeks)
+            while block >= remaining and weeks > 1:
+                weeks //= 2
+                block = head + self._weeks_open(first, weeks)
+            if block >= remaining:
+                break
+            closed = closed + weeks * ONE_WEEK if not block else timedelta(0)
+            if closed.days > MAX_CLOSED_DAYS:
+                raise CalendarError(f"No open time within {MAX_CLOSED_DAYS} days of {start}.")
+            cursor, remaining = self._midnight(first + weeks * ONE_WEEK), remaining - block
+        return cursor, remaining
 
     def _intervals(self, start: datetime, end: datetime | None = None) -> Iterator[Interval]:
         """Open intervals clipped to [start, end), walking local days from start's local date.

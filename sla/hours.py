@@ -55,6 +55,10 @@ class WeeklyHours:
     def slots_on(self, weekday: int) -> tuple[Slot, ...]:
         return self.days[weekday]
 
+    def minutes_on(self, weekday: int) -> int:
+        """Open minutes of an ordinary `weekday` (no holiday, no change of UTC offset)."""
+        return sum(slot.end - slot.start for slot in self.days[weekday])
+
 
 ALWAYS_OPEN = WeeklyHours(days=tuple((Slot(0, MINUTES_PER_DAY),) for _ in DAY_NAMES))
 
@@ -63,9 +67,14 @@ def _format_minute(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
+def _two_digits(text: str) -> bool:
+    """One or two ASCII digits ("²" and "١٢" pass `str.isdigit` but are not hours)."""
+    return 1 <= len(text) <= 2 and text.isascii() and text.isdigit()
+
+
 def _parse_minute(text: str, token: str) -> int:
     hours, sep, minutes = text.partition(":")
-    if not (sep and hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+    if not (sep and _two_digits(hours) and _two_digits(minutes) and len(minutes) == 2):
         raise HoursSpecError(f"'{token}': times are written HH:MM, e.g. 09:00-18:00.")
     value = int(hours) * 60 + int(minutes)
     if int(minutes) > 59 or value > MINUTES_PER_DAY:

@@ -113,7 +113,7 @@ def policy_from_json(data: dict | None) -> Policy:
 
 def _whole_number(raw, low: int, high: int) -> int:
     text = str(raw if raw is not None else "").strip()
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # "²" and "١٢" pass isdigit alone
         raise ValueError(f"Enter a whole number from {low} to {high}.")
     value = int(text)
     if not low <= value <= high:

@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from auth.permissions import has_permission, in_site_scope, permission_required
+from core import inputs
 from core.clock import utcnow
 from core.vocabulary import Role
 from extensions import db
@@ -31,8 +32,12 @@ bp = Blueprint("sla", __name__, url_prefix="/sla")
 
 
 def _chosen_site() -> Site:
-    """The site in ?site= (managers: any; others: their own), default the user's site."""
-    site_id = request.args.get("site", type=int) or current_user.site_id
+    """The site in ?site= (managers: any; others: their own), default the user's site; a
+    malformed or unknown id (not 1..2,147,483,647 in ASCII digits) is a 404."""
+    try:
+        site_id = inputs.optional_int(request.args, "site") or current_user.site_id
+    except inputs.InputError:
+        abort(404)
     site = db.session.get(Site, site_id)
     if site is None or not in_site_scope(current_user, site.id):
         abort(404)
@@ -78,6 +83,15 @@ def _render_policy(site: Site, form, status: int = 200):
     ), status
 
 
+def _ascii_numbers(values: dict[str, str]) -> None:
+    """Minutes, factors and percentages are written with the digits 0-9 (`str.isdigit`, which
+    sla.policy uses, also accepts "²" and "١٢")."""
+    wrong = {name: "Use the digits 0-9." for name, value in values.items()
+             if not value.isascii()}
+    if wrong:
+        raise PolicyError(wrong)
+
+
 @bp.route("/policy", methods=["GET", "POST"])
 @permission_required("edit_sla_policy")
 def policy():
@@ -88,8 +102,10 @@ def policy():
         return _render_policy(site, form)
     if not form.validate():
         return _render_policy(site, form, 422)
+    values = form_values(form)
     try:
-        changes = save_policy(site, clean_policy(form_values(form)), current_user, utcnow())
+        _ascii_numbers(values)
+        changes = save_policy(site, clean_policy(values), current_user, utcnow())
     except PolicyError as failed:
         for name, reason in failed.fields.items():
             form[name].errors = [_(reason)]

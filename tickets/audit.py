@@ -52,8 +52,20 @@ def _readable(value):
     return str(value)
 
 
+# Moments the SLA engine keeps on the ticket besides the due times: a change to them is a
+# change of the ticket (a new version), so it is recorded like one.
+TIMING_FIELDS = ("sla_next_check_at", "resolution_paused_since", "resolution_paused_seconds",
+                 "next_contact_met_at")
+
+
 def snapshot(ticket: Ticket) -> dict:
     return {field: _readable(getattr(ticket, field)) for field in TRACKED_FIELDS}
+
+
+def timing_snapshot(ticket: Ticket) -> dict:
+    """The tracked fields and the SLA timing fields, for a recomputation's audit event."""
+    return {**snapshot(ticket),
+            **{field: _readable(getattr(ticket, field)) for field in TIMING_FIELDS}}
 
 
 def diff(before: dict, after: dict) -> dict:

@@ -4,13 +4,14 @@ One `Cleaner` serves one submission; each method checks one field and records ei
 its cleaned value or a human reason. `FieldErrors` carries every reason at once.
 """
 
-from datetime import date, datetime
+from datetime import datetime
 
+from core import inputs
 from tickets.apology import APOLOGY_ONLY_MESSAGE, is_apology_only
 from tickets.money import parse_amount
 
 MAX_TEXT = 2000
-_FLAG_WORDS = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
+NOT_AN_AMOUNT = "Enter the amount as a number, e.g. 150.00."
 
 
 class FieldErrors(Exception):
@@ -33,91 +34,96 @@ class Cleaner:
         value = self.data.get(name)
         return value.strip() if isinstance(value, str) else value
 
-    def text(self, name: str, *, required: bool = True, concrete: bool = False) -> None:
-        value = self.raw(name) or ""
-        if not isinstance(value, str):
-            self.errors[name] = "Enter text."
-        elif required and not value:
-            self.errors[name] = "This field is required."
-        elif len(value) > MAX_TEXT:
-            self.errors[name] = f"Use at most {MAX_TEXT} characters."
-        elif concrete and is_apology_only(value):
+    def text(self, name: str, *, required: bool = True, concrete: bool = False,
+             max_length: int = MAX_TEXT) -> None:
+        """Text through the input layer (a string, no NUL or broken character, at most
+        `max_length`); `concrete` refuses an apology that offers nothing."""
+        try:
+            value = inputs.clean_text(self.data.get(name), max_length=max_length,
+                                      required=required)
+        except inputs.InputError as refused:
+            self.errors[name] = refused.reason
+            return
+        if concrete and value and is_apology_only(value):
             self.errors[name] = APOLOGY_ONLY_MESSAGE
         else:
             self.cleaned[name] = value
 
     def choice(self, name: str, options: tuple[str, ...], *, required: bool = True) -> None:
-        value = self.raw(name)
-        if not value and not required:
-            self.cleaned[name] = None
-        elif value not in options:
-            self.errors[name] = "Choose one of: " + ", ".join(options) + "."
-        else:
-            self.cleaned[name] = value
+        """One of `options`, exactly (None when optional and not given)."""
+        try:
+            self.cleaned[name] = inputs.parse_choice(self.raw(name), options, required=required)
+        except inputs.InputError as refused:
+            self.errors[name] = refused.reason
 
-    def moment(self, name: str, *, required: bool = True, future: bool = True) -> None:
+    def moment(self, name: str, *, required: bool = True) -> None:
+        """A promise or a done-by time: aware, after now, at most a year ahead
+        (`core.inputs.PROMISE_WINDOW`), so the calendar never walks further."""
         value = self.raw(name)
         if value in (None, ""):
             if required:
                 self.errors[name] = "Give a date and time."
             else:
                 self.cleaned[name] = None
-        elif not isinstance(value, datetime) or value.tzinfo is None:
-            self.errors[name] = "Give a date and time."
-        elif future and value <= self.now:
-            self.errors[name] = "This must be in the future."
-        else:
-            self.cleaned[name] = value
+            return
+        try:
+            self.cleaned[name] = inputs.check_promise(inputs.parse_moment(value), self.now)
+        except inputs.InputError as refused:
+            self.errors[name] = refused.reason
 
     def day(self, name: str) -> None:
+        """An optional date within `core.inputs.DAY_WINDOW_YEARS` years of today (UTC)."""
         value = self.raw(name)
         if value in (None, ""):
             self.cleaned[name] = None
-        elif not isinstance(value, date) or isinstance(value, datetime):
-            self.errors[name] = "Give a date."
-        else:
-            self.cleaned[name] = value
+            return
+        try:
+            day = inputs.parse_day(value)
+            self.cleaned[name] = inputs.check_day(
+                day, self.now.date(), years_back=inputs.DAY_WINDOW_YEARS,
+                years_ahead=inputs.DAY_WINDOW_YEARS)
+        except inputs.InputError as refused:
+            self.errors[name] = refused.reason
 
     def flag(self, name: str, *, required: bool = False) -> None:
-        """A yes/no answer: a JSON boolean, or yes/no, true/false, 1/0 from a form."""
+        """A yes/no answer: a JSON boolean, or yes/no, true/false, on/off, 1/0 from a form."""
         value = self.raw(name)
-        if isinstance(value, str):
-            value = _FLAG_WORDS.get(value.lower(), value)
         if value in (None, ""):
             if required:
                 self.errors[name] = "Answer yes or no."
             else:
                 self.cleaned[name] = None
-        elif isinstance(value, bool):
-            self.cleaned[name] = value
-        else:
+            return
+        try:
+            self.cleaned[name] = inputs.parse_flag(value)
+        except inputs.InputError:
             self.errors[name] = "Answer yes or no."
 
     def score(self, name: str, low: int, high: int) -> None:
-        """An optional whole number from `low` to `high`."""
+        """An optional whole number from `low` to `high` (ASCII digits or an integer)."""
         value = self.raw(name)
         if value in (None, ""):
             self.cleaned[name] = None
             return
-        if isinstance(value, str) and value.isdigit():
-            value = int(value)
-        if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
-            self.cleaned[name] = value
-        else:
+        try:
+            self.cleaned[name] = inputs.parse_int(value, low=low, high=high)
+        except inputs.InputError:
             self.errors[name] = f"Give a whole number from {low} to {high}."
 
     def record_id(self, name: str, message: str) -> None:
-        """A positive whole number naming a row (a JSON integer or digits from a form)."""
-        value = self.raw(name)
-        if isinstance(value, str) and value.isdigit():
-            value = int(value)
-        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-            self.cleaned[name] = value
-        else:
+        """A row's id: 1 to 2,147,483,647, a JSON integer or ASCII digits from a form."""
+        try:
+            self.cleaned[name] = inputs.parse_int(self.raw(name))
+        except inputs.InputError:
             self.errors[name] = message
 
     def amount(self, name: str) -> None:
+        """Money as ASCII digits (a number from JSON), see `tickets.money.parse_amount`."""
+        value = self.raw(name)
+        if isinstance(value, str) and (not value.isascii() or len(value) > 20):
+            self.errors[name] = NOT_AN_AMOUNT
+            return
         try:
-            self.cleaned[name] = parse_amount(self.raw(name))
+            self.cleaned[name] = parse_amount(value)
         except ValueError as exc:
             self.errors[name] = str(exc)

@@ -6,6 +6,12 @@ never work on the same ticket; on SQLite writers are serialised and the ticket's
 column turns a race into a skipped ticket. Each step is taken once per clock, is an audit
 event, and is announced (`signals.ladder_climbed`) for the notifications to tell people.
 
+Each step is its own change of the ticket: the step, its audit event and the refreshed due
+times are flushed together, so the ticket's `version` always equals its number of audit
+events (`flask check-integrity` checks it), also when one pass takes several steps after
+downtime. A pass that takes no step but finds the due times moved (the policy or calendar
+changed under an open ticket) records that as one `sla_recomputed` event.
+
 Each ticket is worked inside its own SAVEPOINT: when another sweeper (or a person) changed
 the ticket since it was loaded, the flush raises StaleDataError, only that ticket's work is
 rolled back, it is counted as skipped (a later sweep retries it) and the batch goes on.
@@ -24,7 +30,7 @@ from sites.calendar import calendar_for
 from sla.ladder import Step, steps_due
 from sla.store import policy_for
 from tickets import signals
-from tickets.audit import diff, record_event, snapshot
+from tickets.audit import diff, record_event, snapshot, timing_snapshot
 from tickets.deadlines import plan_clocks, refresh_deadlines
 from tickets.models import Ticket
 
@@ -76,50 +82,66 @@ def _message(ticket: Ticket, clock: str, step: Step) -> str:
     return f"{ticket.ref}: the {what} deadline is still missed; escalated to managers."
 
 
-def _take_step(ticket: Ticket, clock: str, step: Step) -> str:
-    """Raise the escalation level for the step; returns the step's message."""
+def _raise_level(ticket: Ticket, step: Step) -> None:
+    """The escalation level a step reaches (the owner's warning keeps it)."""
     if step is Step.LEVEL_1:
         ticket.escalation_level = max(ticket.escalation_level, 1)
     elif step is Step.LEVEL_2:
         ticket.escalation_level = 2
-    return _message(ticket, clock, step)
 
 
-def _climb(ticket: Ticket, clock: str, steps: list[Step], now: datetime) -> list:
-    """Take `steps` of one clock in order, one audit event each; returns (step, message)."""
-    taken = []
-    for step in steps:
-        before = snapshot(ticket)
-        note = _take_step(ticket, clock, step)
-        changes = {**diff(before, snapshot(ticket)), "clock": [None, clock]}
-        record_event(ticket, None, STEP_EVENTS[step], now, changes, note)
-        taken.append((step, note))
-    return taken
+def _take_step(ticket: Ticket, clock: str, step: Step, now: datetime) -> str:
+    """Take one step of one clock as one change of the ticket: the level, the step marked
+    done, the refreshed due times and one audit event, flushed together (one version).
+    Returns the step's message (the event's note, and what the people are told)."""
+    before = snapshot(ticket)
+    note = _message(ticket, clock, step)
+    _raise_level(ticket, step)
+    ticket.sla_steps = {**(ticket.sla_steps or {}), clock: int(step)}
+    refresh_deadlines(ticket, now)
+    changes = {**diff(before, snapshot(ticket)), "clock": [None, clock]}
+    record_event(ticket, None, STEP_EVENTS[step], now, changes, note)
+    db.session.flush()
+    return note
+
+
+def _due_steps(ticket: Ticket, now: datetime) -> list[tuple[str, Step]]:
+    """(clock, step) for every step due now on a running clock, each clock's lowest first."""
+    plans = plan_clocks(ticket, calendar_for(ticket.site), policy_for(ticket.site))
+    done = ticket.sla_steps or {}
+    due = []
+    for clock, plan in plans.items():
+        if plan.ladder is None or plan.clock.met_at is not None or plan.clock.paused:
+            continue
+        due += [(clock, step) for step in steps_due(plan.ladder, Step(done.get(clock, 0)), now)]
+    return due
+
+
+def _settle_without_step(ticket: Ticket, now: datetime) -> None:
+    """Refresh the due times of a ticket that took no step; a change is one audit event."""
+    before = timing_snapshot(ticket)
+    refresh_deadlines(ticket, now)
+    changes = diff(before, timing_snapshot(ticket))
+    if changes:
+        record_event(ticket, None, "sla_recomputed", now, changes,
+                     "Due times recomputed by the SLA sweep")
+        db.session.flush()
 
 
 def apply_ladder(ticket: Ticket, now: datetime) -> list[str]:
     """Take the due ladder steps of every running clock; returns the events written.
 
     After downtime every skipped escalation of a clock is taken in order (see
-    `sla.ladder.steps_due`). The ticket is changed and flushed first, then the steps are
-    announced, so one sweep pass is one change of the ticket (one version). A ticket
-    changed elsewhere since it was loaded makes the flush raise StaleDataError.
+    `sla.ladder.steps_due`), each its own change of the ticket and its own event. The
+    steps are announced once they are all flushed. A ticket changed elsewhere since it
+    was loaded makes the first flush raise StaleDataError.
     """
-    plans = plan_clocks(ticket, calendar_for(ticket.site), policy_for(ticket.site))
-    steps = dict(ticket.sla_steps or {})
-    taken = []
-    for clock, plan in plans.items():
-        if plan.ladder is None or plan.clock.met_at is not None or plan.clock.paused:
-            continue
-        due = steps_due(plan.ladder, Step(steps.get(clock, 0)), now)
-        if due:
-            taken += _climb(ticket, clock, due, now)
-            steps[clock] = int(due[-1])
-    ticket.sla_steps = steps
-    refresh_deadlines(ticket, now)
-    db.session.flush()
-    if taken:
-        signals.ladder_climbed.send(ticket, taken=taken, now=now)
+    taken = [(step, _take_step(ticket, clock, step, now))
+             for clock, step in _due_steps(ticket, now)]
+    if not taken:
+        _settle_without_step(ticket, now)
+        return []
+    signals.ladder_climbed.send(ticket, taken=taken, now=now)
     return [STEP_EVENTS[step] for step, _note in taken]
 
 

@@ -24,6 +24,8 @@ from tickets.cleaning import Cleaner, FieldErrors
 
 Rule = Callable[[Cleaner], None]
 ANSWERS_WITHOUT_REACH = "Leave the answers empty when the customer was not reached."
+USERNAME = 40  # users.username
+PERSON_NAME = 120  # prevention_actions.owner_name
 
 
 def own(c: Cleaner) -> None:
@@ -66,7 +68,7 @@ def resolve(c: Cleaner) -> None:
     if c.cleaned.get("fault") is None and "fault" not in c.errors:
         c.cleaned["fault"] = Fault.UNKNOWN.value  # for learning; not knowing is an answer
     c.text("prevention_action", required=False)
-    c.text("prevention_owner", required=False)
+    c.text("prevention_owner", required=False, max_length=PERSON_NAME)
     c.day("prevention_due")
     c.text("beyond_expectation", required=False)
     if c.cleaned.get("prevention_action"):
@@ -81,20 +83,20 @@ def decline(c: Cleaner) -> None:
     needs_signer = c.role == Role.FRONT_DESK
     c.text("reason")
     c.text("alternative_offered", concrete=True)
-    c.text("signed_off_by", required=needs_signer)
+    c.text("signed_off_by", required=needs_signer, max_length=USERNAME)
     if "signed_off_by" in c.errors and needs_signer:
         c.errors["signed_off_by"] = "Choose the supervisor who signs off this decline."
 
 
 def handover(c: Cleaner) -> None:
-    c.text("to")
+    c.text("to", max_length=USERNAME)
     c.text("handover_note")
     if "to" in c.errors:
         c.errors["to"] = "Choose who takes the ticket over."
 
 
 def reassign(c: Cleaner) -> None:
-    c.text("to")
+    c.text("to", max_length=USERNAME)
     c.text("reason")
     if "to" in c.errors:
         c.errors["to"] = "Choose who takes the ticket over."

@@ -14,18 +14,16 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
-from wtforms.widgets import HiddenInput
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from core import inputs
 from core.forms import select_choices
-from core.timeinput import local_to_utc
 from core.vocabulary import Channel
 from tickets import labels
 
@@ -51,15 +49,28 @@ class ActionForm(FlaskForm):
             name = field.short_name
             value = field.data
             if name in self.DATETIME_FIELDS:
-                value = local_to_utc(value, zone)
+                value = inputs.local_moment(value, zone)
             data[name] = value
         return data
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields' checks; the hidden version's error is shown above the form."""
+        valid = super().validate(extra_validators)
+        self.form_errors.extend(str(error) for error in self.version.errors)
+        return valid
+
+    def validate_version(self, field) -> None:
+        """The version the person saw: ASCII digits, 1 to 2,147,483,647."""
+        try:
+            inputs.parse_int(field.data)
+        except inputs.InputError:
+            raise ValidationError(_l("This page is out of date; open the ticket again.")) from None
 
     @property
     def submitted_version(self) -> int | None:
         try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
+            return inputs.parse_int(self.version.data)
+        except inputs.InputError:
             return None
 
 
@@ -178,7 +189,7 @@ class ReassignForm(ActionForm):
 
 class ReclassifyForm(ActionForm):
     dimension = SelectField(_l("What kind of service failed?"), choices=labels.DIMENSION_CHOICES)
-    category_id = SelectField(_l("Category"), coerce=int)
+    category_id = SelectField(_l("Category"), coerce=inputs.parse_int)
     severity = SelectField(_l("Severity"), choices=labels.SEVERITY_CHOICES)
     reason = TextAreaField(_l("Why"), validators=[DataRequired(), Length(max=2000)])
     submit = SubmitField(_l("Reclassify"))
@@ -233,8 +244,8 @@ class FollowUpForm(ActionForm):
 
 
 class NewTicketForm(FlaskForm):
-    site_id = SelectField(_l("Site"), coerce=int, validators=[Optional()])
-    customer_id = IntegerField(validators=[Optional()], widget=HiddenInput())
+    site_id = SelectField(_l("Site"), coerce=inputs.parse_int, validators=[Optional()])
+    customer_id = HiddenField(validators=[Optional()])
     customer_name = StringField(_l("Customer name"), validators=[Optional(), Length(max=120)])
     customer_phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
     customer_email = StringField(_l("E-mail"), validators=[Optional(), Length(max=254)])
@@ -244,7 +255,7 @@ class NewTicketForm(FlaskForm):
     channel = SelectField(_l("Channel"), choices=labels.CHANNEL_CHOICES,
                           default=Channel.FRONT_DESK.value)
     dimension = SelectField(_l("What kind of service failed?"), choices=labels.DIMENSION_CHOICES)
-    category_id = SelectField(_l("Category"), coerce=int, validators=[Optional()])
+    category_id = SelectField(_l("Category"), coerce=inputs.parse_int, validators=[Optional()])
     severity = SelectField(_l("Severity"), choices=labels.SEVERITY_CHOICES, default="medium")
     is_safety = BooleanField(
         _l("Safety or health issue"),

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from auth.models import User
 from auth.permissions import in_site_scope
+from core import inputs
 from core.validation import ValidationFailed
 from core.vocabulary import Channel, Dimension, Severity, Status, values
 from customers.models import Customer
@@ -26,6 +27,8 @@ from tickets.registry import REGISTRY
 from tickets.workflow import Action
 
 MAX_TEXT = 5000
+TEXT_FIELDS = (("description", MAX_TEXT, True), ("desired_outcome", MAX_TEXT, False),
+               ("booking_ref", 80, False))
 
 
 @dataclass
@@ -47,8 +50,8 @@ class NewTicket:
     ownership: dict = field(default_factory=dict)
 
 
-def _check_choice(errors: dict, name: str, value: str, choices) -> None:
-    if value not in [str(choice) for choice in choices]:
+def _check_choice(errors: dict, name: str, value, choices) -> None:
+    if not isinstance(value, str) or value not in [str(choice) for choice in choices]:
         errors[name] = "Choose one of the listed options."
 
 
@@ -57,22 +60,27 @@ def _check_site(actor: User, site: Site, errors: dict) -> None:
         errors["site_id"] = "You cannot open tickets for that site."
 
 
+def _check_texts(data: NewTicket, errors: dict) -> None:
+    """The customer's words and the booking reference, through the input layer."""
+    for name, limit, required in TEXT_FIELDS:
+        try:
+            inputs.clean_text(getattr(data, name), max_length=limit, required=required)
+        except inputs.InputError as refused:
+            errors[name] = refused.reason
+    if errors.get("description") == "This field is required.":
+        errors["description"] = "Write down what the customer said, in their words."
+
+
 def _check_classification(data: NewTicket, errors: dict) -> Category | None:
     _check_choice(errors, "channel", data.channel, values(Channel))
     _check_choice(errors, "dimension", data.dimension, values(Dimension))
     _check_choice(errors, "severity", data.severity, values(Severity))
-    category = db.session.get(Category, data.category_id) if data.category_id else None
+    category_id = data.category_id
+    valid_id = isinstance(category_id, int) and 1 <= category_id <= inputs.INT32_MAX
+    category = db.session.get(Category, category_id) if valid_id else None
     if category is None or not category.active:
         errors["category_id"] = "Choose a category."
-    description = (data.description or "").strip()
-    if not description:
-        errors["description"] = "Write down what the customer said, in their words."
-    elif len(description) > MAX_TEXT:
-        errors["description"] = f"Use at most {MAX_TEXT} characters."
-    if len(data.desired_outcome or "") > MAX_TEXT:
-        errors["desired_outcome"] = f"Use at most {MAX_TEXT} characters."
-    if len(data.booking_ref or "") > 80:
-        errors["booking_ref"] = "Use at most 80 characters."
+    _check_texts(data, errors)
     return category
 
 
@@ -80,7 +88,8 @@ def _check_customer(data: NewTicket, errors: dict) -> Customer | None:
     """The existing customer (chosen, or the site's customer with the same phone or e-mail),
     or None after checking the new customer's details."""
     if data.customer_id:
-        customer = db.session.get(Customer, data.customer_id)
+        known_id = isinstance(data.customer_id, int) and 1 <= data.customer_id <= inputs.INT32_MAX
+        customer = db.session.get(Customer, data.customer_id) if known_id else None
         if customer is None or customer.site_id != data.site.id:
             errors["customer_id"] = "That customer is not known at this site."
         return customer

@@ -7,6 +7,7 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, Numeric,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from auth.models import User
+from core import inputs
 from core.clock import utcnow
 from core.db_types import UTCDateTime
 from customers.models import Customer
@@ -21,9 +22,15 @@ def format_ref(ticket_id: int | None) -> str:
 
 
 def parse_ref(ref: str) -> int | None:
-    """The ticket id in a reference such as 'SR-000123', 'sr-123' or '123'; None if malformed."""
+    """The ticket id in a reference such as 'SR-000123', 'sr-123' or '123'; None when
+    malformed: anything but ASCII digits after the prefix, or an id outside 1..INT32_MAX."""
+    if not isinstance(ref, str):
+        return None
     text = ref.strip().upper().removeprefix(REF_PREFIX)
-    return int(text) if text.isdigit() and len(text) <= 12 else None
+    try:
+        return inputs.parse_int(text)
+    except inputs.InputError:
+        return None
 
 
 class Category(db.Model):

@@ -10,8 +10,8 @@ def parse_amount(value) -> Decimal:
     """A compensation amount: a Decimal ≥ 0 with at most two decimals, below one million."""
     if value is None or (isinstance(value, str) and not value.strip()):
         raise ValueError("Enter an amount (0 when there is no compensation).")
-    if isinstance(value, float | bool):
-        raise ValueError(_NOT_A_NUMBER)
+    if isinstance(value, float | bool) or not str(value).isascii():
+        raise ValueError(_NOT_A_NUMBER)  # Decimal would read "١٢" as 12
     try:
         amount = Decimal(str(value).strip().replace(",", ""))
     except InvalidOperation:

@@ -7,9 +7,9 @@ from wtforms.fields.choices import SelectChoice
 
 from auth.models import User
 from auth.permissions import has_permission
+from core import inputs
 from core.formatting import local_time
 from core.forms import select_choices
-from core.timeinput import local_to_utc
 from core.vocabulary import LEADS, Role
 from customers.services import CustomerInput
 from extensions import db
@@ -123,13 +123,26 @@ def prepare_new_ticket_form(form: NewTicketForm, user: User) -> None:
         form.customer_locale.data = user.locale
 
 
+def _chosen_customer_id(form: NewTicketForm) -> int | None:
+    """The customer picked by the type-ahead (None: new customer details; -1: malformed,
+    which intake refuses as an unknown customer)."""
+    raw = form.customer_id.data
+    if not raw:
+        return None
+    try:
+        return inputs.parse_int(raw)
+    except inputs.InputError:
+        return -1
+
+
 def new_ticket_input(form: NewTicketForm, user: User) -> NewTicket:
     site = user.site
-    if "site_id" in form and form.site_id.data:
+    if "site_id" in form and isinstance(form.site_id.data, int):
         site = db.session.get(Site, form.site_id.data) or site
     zone = ZoneInfo(site.timezone)
+    customer_id = _chosen_customer_id(form)
     customer = None
-    if not form.customer_id.data:
+    if customer_id is None:
         customer = CustomerInput(
             name=form.customer_name.data or "",
             phone=form.customer_phone.data or "",
@@ -148,11 +161,11 @@ def new_ticket_input(form: NewTicketForm, user: User) -> NewTicket:
         desired_outcome=form.desired_outcome.data or "",
         booking_ref=form.booking_ref.data or "",
         is_safety=form.is_safety.data,
-        customer_id=form.customer_id.data,
+        customer_id=customer_id,
         customer=customer,
         own_now=form.own_now.data,
         ownership={
             "acknowledgement": form.acknowledgement.data or "",
-            "next_contact_by": local_to_utc(form.next_contact_by.data, zone),
+            "next_contact_by": inputs.local_moment(form.next_contact_by.data, zone),
         },
     )

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from auth.models import User
 from auth.permissions import has_permission, visible_site_ids
+from core.inputs import is_ascii_digits
 from core.vocabulary import OPEN_STATES, Status
 from customers.models import Customer
 from customers.services import phone_digits
@@ -97,7 +98,8 @@ def _local_day_start(day: date, zone: ZoneInfo) -> datetime:
 
 def _search(stmt: Select, text: str) -> Select:
     text = text.strip()
-    ticket_id = parse_ref(text) if text.upper().startswith("SR-") or text.isdigit() else None
+    looks_like_ref = text.upper().startswith("SR-") or is_ascii_digits(text)
+    ticket_id = parse_ref(text) if looks_like_ref else None
     needle = text.lower()
     conditions = [
         Customer.name_key.contains(needle, autoescape=True),

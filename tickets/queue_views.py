@@ -3,12 +3,14 @@
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from flask import current_app, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from auth.permissions import permission_required
+from core import inputs
 from core.clock import utcnow
+from core.validation import ValidationFailed
 from extensions import db
 from tickets import labels, queries
 from tickets.views import bp
@@ -25,9 +27,13 @@ QUEUES = {
 
 
 def _page(stmt):
-    page = request.args.get("page", 1, type=int)
+    """One page of `stmt`: `?page=` from 1 to 2,147,483,647, else no such page (404)."""
+    try:
+        page = inputs.page_number(request.args)
+    except inputs.InputError:
+        abort(404)
     per_page = current_app.config["PAGE_SIZE"]
-    return db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False)
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
 def _queue(name: str):
@@ -57,11 +63,19 @@ def approvals():
     return _queue("approvals")
 
 
-def _date_arg(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
+def _date_args(today: date) -> dict[str, date | None]:
+    """`?from=` and `?to=`: YYYY-MM-DD from twenty years ago to a year ahead
+    (`core.inputs.filter_day`); a bad one is a 422 naming it."""
+    found, errors = {}, {}
+    for name in ("from", "to"):
+        raw = request.args.get(name, "")
+        try:
+            found[name] = inputs.filter_day(raw, today) if raw.strip() else None
+        except inputs.InputError as refused:
+            errors[name] = f"'{name}': {refused.reason}"
+    if errors:
+        raise ValidationFailed(errors)
+    return found
 
 
 def _choice_arg(name: str, allowed: dict) -> str:
@@ -70,16 +84,18 @@ def _choice_arg(name: str, allowed: dict) -> str:
 
 
 def filters_from_request() -> queries.TicketFilters:
+    now = utcnow()
+    days = _date_args(now.date())
     return queries.TicketFilters(
         status=_choice_arg("status", labels.STATUS_LABELS),
         dimension=_choice_arg("dimension", labels.DIMENSION_LABELS),
         severity=_choice_arg("severity", labels.SEVERITY_LABELS),
         channel=_choice_arg("channel", labels.CHANNEL_LABELS),
         owner=request.args.get("owner", "").strip()[:40],
-        date_from=_date_arg("from"),
-        date_to=_date_arg("to"),
+        date_from=days["from"],
+        date_to=days["to"],
         q=request.args.get("q", "").strip()[:100],
-        overdue_at=utcnow() if request.args.get("overdue") in ("1", "true", "on") else None,
+        overdue_at=now if request.args.get("overdue") in ("1", "true", "on") else None,
     )
 
 

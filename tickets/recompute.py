@@ -13,16 +13,16 @@ from customers.models import Customer
 from extensions import db
 from sites.models import Site
 from sla.models import SlaPolicyChange
-from tickets.audit import diff, record_event, snapshot
+from tickets.audit import diff, record_event, timing_snapshot
 from tickets.deadlines import refresh_deadlines
 from tickets.models import Ticket
 
 
 def recompute_ticket(ticket: Ticket, actor: User | None, now: datetime, reason: str) -> bool:
     """Refresh one ticket's due times; an event is written when any of them moved."""
-    before = snapshot(ticket)
+    before = timing_snapshot(ticket)
     refresh_deadlines(ticket, now)
-    changes = diff(before, snapshot(ticket))
+    changes = diff(before, timing_snapshot(ticket))
     if not changes:
         return False
     ticket.updated_at = now

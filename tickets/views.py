@@ -18,6 +18,7 @@ from flask_login import current_user
 
 from auth.permissions import permission_required
 from core.clock import utcnow
+from core.errors import handle_validation_failed
 from core.forms import apply_errors, submit_with_domain
 from core.validation import ValidationFailed
 from tickets.access import load_ticket
@@ -69,7 +70,7 @@ def act(ref: str, action: str):
     ticket = load_ticket(ref, current_user)
     entry = entry_for(action)
     if entry is None:
-        return redirect(url_for("tickets.detail", ref=ticket.ref))
+        abort(404)
     form = bound_action_form(ticket, action)
     if not form.validate_on_submit():
         return _rerender(ref, action, form, 422)
@@ -98,8 +99,10 @@ def _refused(refused: ActionRefused):
 
 @bp.errorhandler(ValidationFailed)
 def _invalid(failed: ValidationFailed):
+    """A step's refused fields go back onto its form; any other (a list's bad filter) is the
+    app's 422 page naming each reason."""
     if g.get("ticket_step") is None:
-        raise failed
+        return handle_validation_failed(failed)
     apply_errors(g.ticket_step[2], failed)
     return _rerender_step(422)
 

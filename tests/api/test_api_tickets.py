@@ -1,5 +1,6 @@
 """The JSON API: the same domain rules as the web, with the contract's status codes."""
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -316,3 +317,109 @@ def test_overdue_lists_only_open_tickets_past_a_deadline(client, make_user, bear
     assert {late.ref, on_time.ref} <= {t["ref"] for t in everything["tickets"]}
     bad = client.get("/api/v1/tickets?overdue=banana", headers=headers)
     assert bad.status_code == 422 and "overdue" in bad.get_json()["error"]["fields"]
+
+
+# --- hostile input: each answered by the input layer, nothing written ----------------------
+
+
+@pytest.mark.parametrize("query, field", [
+    ("page=0", "page"), ("page=%C2%B2", "page"), (f"page={2**31}", "page"),
+    (f"page={2**63}", "page"), ("per_page=0", "per_page"), ("per_page=%D9%A1%D9%A2", "per_page"),
+    ("per_page=101", "per_page"),
+])
+def test_paging_out_of_range_is_422_naming_the_parameter(client, make_user, bearer, query,
+                                                         field):
+    response = client.get(f"/api/v1/tickets?{query}", headers=bearer(make_user()))
+    assert response.status_code == 422
+    assert field in response.get_json()["error"]["fields"]
+
+
+def test_the_last_page_in_range_is_empty_not_an_overflow(client, make_user, bearer):
+    body = _ok(client.get(f"/api/v1/tickets?page={2**31 - 1}&per_page=100",
+                          headers=bearer(make_user())))
+    assert body["tickets"] == [] and body["page"] == 2**31 - 1
+
+
+@pytest.mark.parametrize("ref", ["SR-²", "SR-١٢", "١٢", f"SR-{2**31}", f"SR-{2**63}", "SR-0"])
+def test_malformed_or_out_of_range_references_are_404(client, make_user, bearer, ref):
+    headers = bearer(make_user())
+    assert client.get(f"/api/v1/tickets/{ref}", headers=headers).status_code == 404
+    assert client.post(f"/api/v1/tickets/{ref}/own", json={"version": 1},
+                       headers=headers).status_code == 404
+
+
+@pytest.mark.parametrize("q", ["²", "SR-²", "١٢", "9" * 40, f"SR-{2**63}"])
+def test_searching_for_hostile_digits_finds_nothing_and_does_not_crash(client, make_user,
+                                                                       bearer, q):
+    headers = bearer(make_user())
+    _create(client, headers)
+    assert _ok(client.get("/api/v1/tickets", query_string={"q": q}, headers=headers))[
+        "total"] == 0
+
+
+@pytest.mark.parametrize("version", [2**31, 2**63, -1, 0, 1.5, "2", True])
+def test_a_version_out_of_range_or_of_another_type_is_400(client, make_user, bearer, version):
+    headers = bearer(make_user())
+    ticket = _create(client, headers)
+    response = _act(client, headers, ticket, "own", acknowledgement="ok",
+                    next_contact_by=_later(1), version=version)
+    assert response.status_code == 400
+    assert "version" in response.get_json()["error"]["fields"]
+    assert _ok(client.get(f"/api/v1/tickets/{ticket['ref']}", headers=headers))["version"] == 1
+
+
+@pytest.mark.parametrize("field", ["customer.name", "customer.phone", "customer.email",
+                                   "customer.tier", "channel", "description", "category"])
+@pytest.mark.parametrize("value", [13800138000, ["138"], {"n": 1}, True, 1.5])
+def test_wrong_json_types_are_400_naming_the_field_as_in_the_body(client, make_user, bearer,
+                                                                  field, value):
+    body = json.loads(json.dumps(NEW_TICKET))
+    *parent, name = field.split(".")
+    (body[parent[0]] if parent else body)[name] = value
+    response = client.post("/api/v1/tickets", json=body, headers=bearer(make_user()))
+    assert response.status_code == 400
+    assert response.get_json()["error"]["fields"] == {field: "must be a string"}
+    assert db.session.scalar(select(func.count(Ticket.id))) == 0
+
+
+@pytest.mark.parametrize("when, reason", [
+    ("0001-01-01T00:00:00+08:00", "out of range"), ("9999-12-31T23:59:59-08:00", "out of range"),
+    ("2300-01-01T00:00:00+00:00", "within a year"), ("2026-11-23T10:00:00", "offset"),
+])
+def test_promises_at_the_calendars_edges_are_422_naming_the_field(client, make_user, bearer,
+                                                                  when, reason):
+    headers = bearer(make_user())
+    ticket = _create(client, headers)
+    response = _act(client, headers, ticket, "own", acknowledgement="ok", next_contact_by=when)
+    assert response.status_code == 422
+    assert reason in response.get_json()["error"]["fields"]["next_contact_by"]
+
+
+def test_prevention_must_be_an_object_with_a_date_in_reach(client, make_user, bearer):
+    headers = bearer(make_user())
+    ticket = _create(client, headers, own=True, acknowledgement="ok", next_contact_by=_later(1))
+    ticket = _ok(_act(client, headers, ticket, "offer-fix", action="Refund the taxi",
+                      remedy_type="refund", compensation="20", committed_by=_later(2)))
+    resolution = {"outcome": "Refunded", "customer_response": "accepted",
+                  "root_cause": "process", "root_cause_note": "No taxi desk"}
+    flat = _act(client, headers, ticket, "resolve", prevention="Add a taxi desk", **resolution)
+    assert flat.status_code == 400 and "prevention" in flat.get_json()["error"]["fields"]
+    far = _act(client, headers, ticket, "resolve", **resolution, prevention={
+        "action": "Add a taxi desk", "owner": "Concierge", "due": "9999-12-31"})
+    assert far.status_code == 422
+    assert "prevention.due" in far.get_json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("raw, status", [
+    (b"[" * 10_000 + b"]" * 10_000, 400), (b'{"a":' * 50 + b"1" + b"}" * 50, 400),
+    (json.dumps({**NEW_TICKET, "description": "x" * (2 * 1024 * 1024)}).encode(), 413),
+    (b'{"description": "a\\u0000b"}', 400), (b'{"description": "\\udc80"}', 400),
+    (b'{"n": NaN}', 400),
+])
+def test_hostile_bodies_are_refused_before_any_field_is_read(client, make_user, bearer, raw,
+                                                             status):
+    headers = {**bearer(make_user()), "Content-Type": "application/json"}
+    response = client.post("/api/v1/tickets", data=raw, headers=headers)
+    assert response.status_code == status
+    assert set(response.get_json()["error"]) >= {"code", "message"}
+    assert db.session.scalar(select(func.count(Ticket.id))) == 0

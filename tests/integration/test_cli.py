@@ -125,7 +125,7 @@ def test_cli_create_user_weak_password_refused(runner, make_site):
         input="short\n",
     )
     assert result.exit_code != 0
-    assert "at least 8 characters" in result.output
+    assert "password: Use at least" in result.output
     assert _count(User) == 0
 
 
@@ -149,3 +149,101 @@ def test_cli_seed_demo_if_empty_skips_a_used_database(runner, make_site):
     assert result.exit_code == 0
     assert "not loaded" in result.output
     assert _count(Site) == 1
+
+
+# --- hostile arguments: one clean line, exit 2, nothing written --------------------------
+
+NUL, SURROGATE = "Harbour\x00Inn", "Harbour\udcffInn"  # undecodable argv bytes → surrogates
+
+
+def _refused(result) -> str:
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    "args, named",
+    [
+        ([NUL, "--timezone", "UTC"], "NAME"),
+        ([SURROGATE, "--timezone", "UTC"], "NAME"),
+        (["Harbour Inn", "--timezone", "Asia/\x00Shanghai"], "--timezone"),
+        (["Harbour Inn", "--timezone", "UTC", "--hours", "mon-fri ²9:00-18:00"], "hours"),
+        (["Harbour Inn", "--timezone", "UTC", "--hours", "mon-fri ٠٩:00-18:00"], "hours"),
+        (["Harbour Inn", "--timezone", "UTC", "--hours", "mon \udcff9:00-18:00"], "--hours"),
+        (["Harbour Inn", "--timezone", "UTC", "--currency", "\x00"], "--currency"),
+        (["x" * 300, "--timezone", "UTC"], "NAME"),
+    ],
+)
+def test_cli_create_site_refuses_hostile_arguments(runner, args, named):
+    line = _refused(runner.invoke(args=["create-site", *args]))
+    assert named in line
+    assert "\x00" not in line and "\udcff" not in line
+    assert _count(Site) == 0
+
+
+@pytest.mark.parametrize(
+    "args, named",
+    [
+        (["li\x00na"], "USERNAME"),
+        (["li\udcffna"], "USERNAME"),
+        (["lina", "--display-name", "L" * 500], "--display-name"),
+        (["lina", "--email", "lina\x00@example.com"], "--email"),
+    ],
+)
+def test_cli_create_user_refuses_hostile_arguments(runner, make_site, args, named):
+    make_site(name="Harbour Inn")
+    base = ["create-user", args[0], "--role", "manager", "--site", "Harbour Inn"]
+    line = _refused(runner.invoke(args=base + args[1:]))
+    assert named in line
+    assert _count(User) == 0
+
+
+def test_cli_create_user_refuses_a_nul_or_undecodable_password(runner, make_site):
+    make_site(name="Harbour Inn")
+    args = ["create-user", "lina", "--role", "manager", "--site", "Harbour Inn",
+            "--password-stdin"]
+    assert "password" in _refused(runner.invoke(args=args, input="correct\x00horse battery\n"))
+    assert "password" in _refused(runner.invoke(args=args, input=b"correct \xff horse\n"))
+    assert _count(User) == 0
+
+
+@pytest.mark.parametrize(
+    "args, named",
+    [(["gh\x00ost"], "USERNAME"), (["gh\udcffost"], "USERNAME"),
+     (["{user}", "--name", "n" * 81], "--name")],
+)
+def test_cli_create_token_refuses_hostile_arguments(runner, make_user, args, named):
+    from auth.models import ApiToken
+
+    user = make_user()
+    args = [arg.format(user=user.username) for arg in args]
+    assert named in _refused(runner.invoke(args=["create-token", *args]))
+    assert _count(ApiToken) == 0
+
+
+@pytest.mark.parametrize(
+    "args, named",
+    [(["--week", "2026-W\x0047"], "--week"), (["--week", "²⁰²⁶-W47"], "--week"),
+     (["--week", "0001-W01"], "--week"), (["--week", "9998-W01"], "--week"),
+     (["--week", "1999-W01"], "--week"), (["--site", "Cli\x00Hotel"], "--site"),
+     (["--site", "Cli\udcffHotel"], "--site")],
+)
+def test_cli_report_weekly_refuses_hostile_arguments(runner, args, named):
+    from reports.models import ReportSnapshot
+
+    result = runner.invoke(args=["report", "weekly", "--store", *args])
+    assert named in _refused(result)
+    assert _count(ReportSnapshot) == 0
+
+
+def test_cli_create_site_open_less_than_an_hour_a_week_is_refused(runner):
+    from sites.models import Site
+
+    result = runner.invoke(args=["create-site", "Tiny Kiosk", "--timezone", "Asia/Shanghai",
+                                 "--hours", "mon 09:00-09:30"])
+    assert result.exit_code != 0
+    assert "at least one hour a week" in result.output
+    assert db.session.query(Site).filter_by(name="Tiny Kiosk").count() == 0

@@ -89,7 +89,10 @@ def test_after_downtime_every_skipped_escalation_is_taken_in_order(app, people, 
     assert "sla_level_1" in _notified(people["super"])
     assert "sla_level_2" in _notified(people["manager"])
     ticket = db.session.get(Ticket, ticket.id)
-    assert (ticket.escalation_level, ticket.version) == (2, seen + 1)
+    taken = len(_sla_events(ticket))
+    assert taken == 4  # level 1 and 2 of the first-response and fix-offered clocks
+    assert (ticket.escalation_level, ticket.version) == (2, seen + taken)
+    assert ticket.version == len(ticket.events)
     assert report.steps["sla_level_1"] == report.steps["sla_level_2"]
     assert "sla_at_risk" not in report.steps
     levels = [e.changes.get("escalation_level") for e in ticket.events
@@ -284,3 +287,27 @@ def test_a_sweep_step_is_one_change_of_the_ticket(app, people, make_ticket):
     sweep(_at(31))
     ticket = db.session.get(Ticket, ticket.id)
     assert (ticket.version, ticket.escalation_level) == (seen + 2, 1)
+    assert ticket.version == len(ticket.events)
+
+
+def test_a_pass_that_finds_due_times_moved_records_one_event(app, people, make_ticket):
+    """A policy edited under an open ticket: the sweep's refresh is an audited change."""
+    from dataclasses import replace
+
+    from sla.store import policy_for, save_policy
+
+    _at(0)
+    ticket = make_ticket(owner=None, opener=people["desk"], severity="high")
+    later_warning = replace(policy_for(people["site"]), warning_percent=90)
+    save_policy(people["site"], later_warning, people["manager"], _at(1))
+    db.session.commit()
+    seen = (ticket.version, len(ticket.events))
+    report = sweep(_at(23))
+    db.session.commit()
+    ticket = db.session.get(Ticket, ticket.id)
+    assert report.steps == {}
+    last = ticket.events[-1]
+    assert (last.action, last.changes["sla_next_check_at"][1]) == (
+        "sla_recomputed", (T0 + timedelta(minutes=27)).isoformat())
+    assert (ticket.version, len(ticket.events)) == (seen[0] + 1, seen[1] + 1)
+    assert ticket.sla_next_check_at == T0 + timedelta(minutes=27)

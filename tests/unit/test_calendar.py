@@ -384,3 +384,114 @@ def test_slots_exactly_filling_a_day_join_seamlessly():
     start = local(LONDON, 2026, 10, 24)
     end = local(LONDON, 2026, 10, 27)
     assert calendar.business_time_between(start, end) == real_elapsed(start, end)
+
+
+# --- long spans: whole weeks computed, not walked -------------------------------------------
+
+LONG_ZONES = ZONES + ["Africa/Casablanca", "America/Havana", "Pacific/Apia", "America/Santiago"]
+LONG_SPECS = SPECS + ["sun 01:00-02:00", "mon-sun 00:00-01:00,23:00-24:00"]
+long_offsets = st.integers(min_value=0, max_value=120 * 24 * 60).map(lambda m: timedelta(minutes=m))
+
+
+def walked_between(calendar: BusinessCalendar, start: datetime, end: datetime) -> timedelta:
+    """The reference: every local day walked, as the calendar did before spans were computed."""
+    return sum((b - a for a, b in calendar._intervals(start, end)), timedelta(0))
+
+
+def walked_add(calendar: BusinessCalendar, start: datetime, amount: timedelta) -> datetime:
+    remaining = amount
+    for open_start, open_end in calendar._intervals(start):
+        if open_end - open_start >= remaining:
+            return open_start + remaining
+        remaining -= open_end - open_start
+    raise AssertionError("unreachable")
+
+
+@st.composite
+def long_calendars_and_starts(draw):
+    """Calendars of zones with DST and odd rule changes, holidays over the next months."""
+    zone = draw(st.sampled_from(LONG_ZONES))
+    naive = draw(st.datetimes(min_value=datetime(2008, 1, 1), max_value=datetime(2030, 12, 31)))
+    start = naive.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+    offsets_in_days = draw(st.frozensets(st.integers(min_value=-3, max_value=130), max_size=15))
+    holidays = [naive.date() + timedelta(days=n) for n in offsets_in_days]
+    calendar = BusinessCalendar.from_spec(zone, draw(st.sampled_from(LONG_SPECS)), holidays)
+    return calendar, start
+
+
+@PROPERTY_SETTINGS
+@given(long_calendars_and_starts(), long_offsets)
+def test_computed_weeks_agree_with_the_day_walk_for_spans_of_months(case, length):
+    calendar, start = case
+    end = start + length
+    assert calendar.business_time_between(start, end) == walked_between(calendar, start, end)
+    assert calendar.business_time_between(end, start) == -walked_between(calendar, start, end)
+
+
+@PROPERTY_SETTINGS
+@given(long_calendars_and_starts(), st.integers(min_value=0, max_value=40))
+def test_adding_months_of_business_time_agrees_with_the_day_walk(case, weeks):
+    calendar, start = case
+    amount = timedelta(minutes=calendar.hours.minutes_per_week) * weeks + timedelta(minutes=7)
+    assert calendar.add_business_time(start, amount) == walked_add(calendar, start, amount)
+
+
+class CountingCalendar(BusinessCalendar):
+    """Counts the local days walked (the costly step) and the zone samples taken."""
+
+    def __post_init__(self):
+        super().__post_init__()
+        object.__setattr__(self, "days_walked", 0)
+
+    def _day_intervals(self, day):
+        object.__setattr__(self, "days_walked", self.days_walked + 1)
+        return super()._day_intervals(day)
+
+
+def test_a_five_year_span_walks_a_bounded_number_of_days(monkeypatch):
+    from sla import calendar as calendar_module
+
+    samples = []
+    real_offset = calendar_module._offset_at_midnight
+    monkeypatch.setattr(calendar_module, "_offset_at_midnight",
+                        lambda zone, day: samples.append(day) or real_offset(zone, day))
+    calendar_module.offset_change_days.cache_clear()
+    holidays = [date(2027 + n, 12, 25) for n in range(5)]
+    calendar = CountingCalendar(zone=ZoneInfo(LONDON),
+                                hours=BusinessCalendar.from_spec(LONDON, SPLIT_SHIFT).hours,
+                                holidays=frozenset(holidays))
+    start = local(LONDON, 2026, 6, 1, 10)
+    end = start + timedelta(days=5 * 365)
+    total = calendar.business_time_between(start, end)
+    walked_for_between = calendar.days_walked
+    due = calendar.add_business_time(start, total)
+    assert walked_for_between <= 8 + 10 + 5, "two ends, ten DST days, five holidays"
+    assert calendar.days_walked - walked_for_between <= 2 * (8 + 10 + 5) + 21
+    assert len(samples) <= 6 * (54 + 2 * 14), "weekly samples and two change weeks a year"
+    assert total == walked_between(calendar, start, end)
+    assert calendar.business_time_between(start, due) == total
+    samples.clear()
+    calendar.business_time_between(start, end)
+    assert samples == [], "the zone's changes are cached per year"
+
+
+def test_spans_beyond_the_cap_are_refused_not_walked():
+    calendar = BusinessCalendar.from_spec(LONDON, SPLIT_SHIFT)
+    start = local(LONDON, 2026, 6, 1, 10)
+    year_2300 = datetime(2300, 1, 1, tzinfo=UTC)
+    with pytest.raises(CalendarError, match="beyond"):
+        calendar.business_time_between(start, year_2300)
+    with pytest.raises(CalendarError, match="beyond"):
+        calendar.add_business_time(start, year_2300 - start)
+    with pytest.raises(CalendarError, match="outside the years"):
+        calendar.business_time_between(datetime(1, 1, 1, tzinfo=UTC), start)
+    assert isinstance(CalendarError("x"), ValueError)
+
+
+def test_a_calendar_open_a_minute_a_week_refuses_a_century_instead_of_overflowing():
+    calendar = BusinessCalendar.from_spec(LONDON, "sun 01:00-01:01")
+    start = local(LONDON, 2026, 6, 1, 10)
+    assert calendar.add_business_time(start, timedelta(minutes=3)) == local(
+        LONDON, 2026, 6, 21, 1, 1)
+    with pytest.raises(CalendarError, match="beyond"):
+        calendar.add_business_time(start, timedelta(days=3650))

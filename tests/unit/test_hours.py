@@ -48,6 +48,11 @@ def test_formatting_is_canonical():
         ("fri-mon 09:00-17:00", "fri-mon"),
         ("mon 09:00-12:00,11:00-13:00", "overlap"),
         ("mon 09:00-12:00; mon 13:00-14:00", "listed twice"),
+        ("mon ²9:00-12:00", "²9:00-12:00"),
+        ("mon ٠٩:٠٠-12:00", "٠٩:٠٠-12:00"),
+        ("mon 09:00-１２:00", "09:00-１２:00"),
+        ("mon 009:00-12:00", "009:00-12:00"),
+        ("mon " + "9" * 5000 + ":00-12:00", "HH:MM"),
     ],
 )
 def test_malformed_specs_name_the_bad_part(spec, named):

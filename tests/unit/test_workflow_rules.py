@@ -170,3 +170,65 @@ def test_front_desk_decline_needs_a_supervisor_sign_off():
 def test_the_alternative_to_a_decline_cannot_be_just_an_apology():
     data = {"reason": "Outside our policy", "alternative_offered": "Sorry."}
     assert "alternative_offered" in _errors(Action.DECLINE, data, role=Role.SUPERVISOR)
+
+
+# --- the input layer behind every rule ---------------------------------------------------
+
+OWN_OK = {"acknowledgement": "Apologised at the desk", "next_contact_by": LATER}
+
+
+@pytest.mark.parametrize("when, reason", [
+    (NOW + timedelta(days=367), "within a year"),
+    (datetime(2300, 1, 1, tzinfo=UTC), "within a year"),
+    (datetime(9999, 12, 31, tzinfo=UTC), "out of range"),
+    (datetime(1, 1, 1, tzinfo=UTC), "out of range"),
+    ("2300-01-01T00:00:00+00:00", "within a year"),
+    ("next week", "offset"),
+])
+def test_promises_are_bounded_to_a_year_ahead(when, reason):
+    for action, data in ((Action.OWN, {**OWN_OK, "next_contact_by": when}),
+                         (Action.OFFER_FIX, _fix(committed_by=when))):
+        errors = _errors(action, data)
+        assert len(errors) == 1 and reason in next(iter(errors.values()))
+
+
+def test_a_promise_just_within_the_year_is_accepted():
+    data = {**OWN_OK, "next_contact_by": NOW + timedelta(days=366)}
+    assert validate(Action.OWN, data, now=NOW)["next_contact_by"] == NOW + timedelta(days=366)
+
+
+@pytest.mark.parametrize("text", ["Called\x00back", "\ud800", 12345, ["a"], {"a": "b"}])
+def test_text_with_nul_broken_characters_or_another_type_is_named(text):
+    errors = _errors(Action.OWN, {**OWN_OK, "acknowledgement": text})
+    assert list(errors) == ["acknowledgement"]
+
+
+def test_a_prevention_owner_fits_its_column():
+    data = {"outcome": "Refunded one night", "customer_response": "accepted",
+            "root_cause": "process", "root_cause_note": "List not updated",
+            "prevention_action": "Check the list", "prevention_owner": "x" * 121,
+            "prevention_due": date(2026, 12, 1)}
+    assert _errors(Action.RESOLVE, data) == {"prevention_owner": "Use at most 120 characters."}
+
+
+@pytest.mark.parametrize("due", [date(1, 1, 1), date(9999, 12, 31), date(2031, 11, 24),
+                                 date(2021, 11, 22), "2026-12-01T00:00", "01/12/2026"])
+def test_prevention_due_dates_stay_within_five_years(due):
+    data = {"outcome": "Refunded one night", "customer_response": "accepted",
+            "root_cause": "process", "root_cause_note": "List not updated",
+            "prevention_action": "Check the list", "prevention_owner": "Housekeeping",
+            "prevention_due": due}
+    assert list(_errors(Action.RESOLVE, data)) == ["prevention_due"]
+
+
+@pytest.mark.parametrize("raw", ["²", "١٢", "１２", "0", str(2**31), 2**63, -1, True, "1.0"])
+def test_ids_and_scores_take_ascii_digits_in_range_only(raw):
+    assert list(_errors(Action.COMPLETE_PREVENTION, {"prevention_id": raw})) == [
+        "prevention_id"]
+    survey = {"kind": "survey", "reached": "yes", "csat": raw, "recovered": "yes"}
+    assert list(_errors(Action.FOLLOW_UP, survey)) == ["csat"]
+
+
+@pytest.mark.parametrize("raw", ["١٥٠", "１５０", "1" * 30])
+def test_amounts_take_ascii_digits_only(raw):
+    assert "compensation" in _errors(Action.OFFER_FIX, _fix(compensation=raw))

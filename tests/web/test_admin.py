@@ -110,14 +110,14 @@ def test_admin_manager_creates_user(client, login, make_site):
             "role": "supervisor",
             "site_id": site.id,
             "locale": "zh_Hans",
-            "password": "long enough",
+            "password": "amber-falcon-meadow-9",
         },
     )
     assert response.status_code == 302
     db.session.rollback()
     user = db.session.scalars(select(User).where(User.username == "li.na")).one()
     assert (user.role, user.site_id, user.locale) == ("supervisor", site.id, "zh_Hans")
-    assert user.check_password("long enough")
+    assert user.check_password("amber-falcon-meadow-9")
 
 
 def test_admin_user_bad_input_named(client, login, make_user):
@@ -193,6 +193,29 @@ def test_admin_reset_password(client, login, make_user):
     assert response.status_code == 302
     db.session.rollback()
     assert db.session.get(User, desk.id).check_password("new secret 1")
+
+
+def test_admin_create_user_refuses_a_common_password(client, login, make_site):
+    site = make_site(name="Harbour Inn")
+    login("manager")
+    response = client.post("/admin/users/new", data={
+        "username": "li.na", "role": "supervisor", "site_id": site.id, "locale": "en",
+        "password": "iloveyou2026"})
+    assert response.status_code == 422
+    assert "This password is too easy to guess" in response.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.scalars(select(User).where(User.username == "li.na")).all() == []
+
+
+def test_admin_reset_refuses_a_weak_password_and_says_why(client, login, make_user):
+    desk = make_user("front_desk")
+    login("manager")
+    response = client.post(f"/admin/users/{desk.id}/password",
+                           data={"password": f"{desk.username}-2026-spring"},
+                           follow_redirects=True)
+    assert "A password cannot contain the username." in response.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.get(User, desk.id).check_password("correct horse")
 
 
 def test_admin_change_role_and_site(client, login, make_user, make_site):

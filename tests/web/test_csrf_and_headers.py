@@ -160,3 +160,80 @@ def test_assets_are_served_locally(client):
     assert response.status_code == 200
     assert b".btn" in response.data
     response.close()
+
+
+def test_signed_in_pages_are_never_stored(client, login):
+    login()
+    for path in ("/", "/account/tokens", "/does-not-exist"):
+        response = client.get(path)
+        assert response.headers["Cache-Control"] == "no-store", path
+        assert response.headers["Pragma"] == "no-cache", path
+
+
+def test_api_answers_are_never_stored(client, make_user):
+    from auth.tokens import create_token
+    from core.clock import utcnow
+    from extensions import db
+
+    _token, plain = create_token(make_user(), "tests", utcnow())
+    db.session.commit()
+    for headers in ({}, {"Authorization": f"Bearer {plain}"}):
+        response = client.get("/api/v1/tickets", headers=headers)
+        assert response.headers["Cache-Control"] == "no-store"
+        assert response.headers["Pragma"] == "no-cache"
+    assert client.get("/api/v1/nothing-here").headers["Cache-Control"] == "no-store"
+
+
+def test_public_assets_stay_cacheable_for_signed_in_users(client, login):
+    """Stylesheets are the same for everyone: no-store would only slow every page."""
+    login()
+    response = client.get("/bootstrap/static/css/bootstrap.min.css")
+    assert "no-store" not in response.headers.get("Cache-Control", "")
+    response.close()
+
+
+def test_plain_http_sends_no_hsts_and_no_secure_cookie(client, make_user):
+    user = make_user()
+    response = client.post("/sign-in", data={
+        "username": user.username, "password": "correct horse",
+        "csrf_token": _token_on(client)})
+    assert "Strict-Transport-Security" not in response.headers
+    assert "Secure" not in response.headers["Set-Cookie"]
+
+
+def _token_on(client) -> str:
+    from tests.conftest import csrf_token_on
+
+    return csrf_token_on(client, "/sign-in")
+
+
+@pytest.mark.parametrize("app_config", [
+    {"WTF_CSRF_ENABLED": True, "PREFERRED_URL_SCHEME": "https"},
+    {"WTF_CSRF_ENABLED": True, "SESSION_COOKIE_SECURE": True},
+])
+def test_https_sends_hsts_and_secure_cookies(app, client, make_user):
+    """(Over HTTPS, Flask-WTF also wants a same-site Referer, which browsers send.)"""
+    user = make_user()
+    response = client.post("/sign-in", data={
+        "username": user.username, "password": "correct horse",
+        "csrf_token": _token_on(client)}, headers={"Referer": "https://localhost/sign-in"})
+    assert response.status_code == 302
+    hsts = "max-age=31536000; includeSubDomains"
+    assert response.headers["Strict-Transport-Security"] == hsts
+    assert "; Secure" in response.headers["Set-Cookie"]
+    assert client.get("/sign-in").headers["Strict-Transport-Security"] == hsts
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+
+
+def test_config_reads_https_from_the_environment(monkeypatch):
+    from config import Config
+
+    monkeypatch.setenv("PREFERRED_URL_SCHEME", "https")
+    monkeypatch.delenv("SESSION_COOKIE_SECURE", raising=False)
+    config = Config()
+    assert config.PREFERRED_URL_SCHEME == "https"
+    assert (config.SESSION_COOKIE_SECURE, config.REMEMBER_COOKIE_SECURE) == (True, True)
+    monkeypatch.setenv("PREFERRED_URL_SCHEME", "http")
+    assert Config().SESSION_COOKIE_SECURE is False
+    monkeypatch.setenv("SESSION_COOKIE_SECURE", "1")
+    assert Config().REMEMBER_COOKIE_SECURE is True

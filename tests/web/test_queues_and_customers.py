@@ -1,5 +1,6 @@
 """Queues, the filtered site list, customers: the right tickets, a constant number of queries."""
 
+import html
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
@@ -453,3 +454,78 @@ def test_a_customers_own_unknown_language_is_refused(app, make_site):
                                                locale="fr", staff_locale="en"),
                         prefix="customer_")
     assert set(refused.value.fields) == {"customer_locale"}
+
+
+# --- hostile query strings -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query, named", [
+    ("from=0001-01-01", "'from'"), ("to=9999-12-31", "'to'"), ("from=2300-01-01", "'from'"),
+    ("from=2005-01-01", "'from'"), ("to=23/11/2026", "'to'"),
+    ("from=%D9%A2%D9%A0%D9%A2%D9%A6-11-23", "'from'"),
+])
+def test_site_list_dates_outside_the_window_are_422_naming_the_filter(client, login,
+                                                                      make_ticket, query,
+                                                                      named):
+    make_ticket()
+    login("supervisor")
+    response = client.get(f"/tickets/?{query}")
+    assert response.status_code == 422
+    assert named in html.unescape(response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "%C2%B2", "%D9%A1%D9%A2", str(2**31), str(2**63),
+                                  "abc"])
+def test_pages_beyond_the_integer_range_are_not_found(client, login, page):
+    login("supervisor")
+    for path in ("/tickets/", "/tickets/mine", "/tickets/unowned", "/tickets/approvals",
+                 "/follow-ups/", "/notifications/", "/reports/weekly/tickets"):
+        assert client.get(f"{path}?page={page}").status_code == 404, path
+
+
+def test_the_last_page_in_the_integer_range_is_an_empty_list(client, login, make_ticket):
+    make_ticket()
+    login("supervisor")
+    assert client.get(f"/tickets/?page={2**31 - 1}").status_code == 200
+
+
+@pytest.mark.parametrize("q", ["²", "SR-²", "SR-١٢", "١٢", f"SR-{2**63}", "9" * 30])
+def test_searching_for_hostile_digits_lists_nothing(client, login, make_ticket, q):
+    ticket = make_ticket()
+    login(user=ticket.owner)
+    response = client.get("/tickets/", query_string={"q": q})
+    assert response.status_code == 200 and ticket.ref not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("site", ["%C2%B2", "%D9%A1%D9%A2", str(2**31), str(2**63), "-1", "x"])
+def test_a_site_picker_beyond_the_integer_range_is_not_found(client, login, site):
+    login("manager")
+    for path in ("/sla/board", "/sla/policy", "/customers/search"):
+        assert client.get(f"{path}?site={site}").status_code == 404, path
+
+
+@pytest.mark.parametrize("customer_id", ["%D9%A1%D9%A2", str(2**31), str(2**63), "0"])
+def test_customer_ids_beyond_the_integer_range_are_not_found(client, login, make_ticket,
+                                                             customer_id):
+    make_ticket()
+    login("manager")
+    assert client.get(f"/customers/{customer_id}").status_code == 404
+    assert client.get(f"/customers/{customer_id}/edit").status_code == 404
+
+
+def test_phone_digits_of_any_script_match_as_ascii(client, login, make_ticket):
+    ticket = make_ticket(customer=CustomerInput(name="Wen Li", phone="１３６ ０００１ ２２２２"))
+    assert ticket.customer.phone_digits == "13600012222"
+    login(user=ticket.owner)
+    assert [c["name"] for c in _found(client, "1360001")] == ["Wen Li"]
+    assert ticket.ref in _page(client, "/tickets/?q=13600012222")
+
+
+def test_a_customer_field_holding_nul_is_refused_by_the_service(app, make_site):
+    from core.validation import ValidationFailed
+    from customers.services import create_customer
+
+    site = make_site()
+    with pytest.raises(ValidationFailed) as failed:
+        create_customer(site.id, CustomerInput(name="Nul\x00Guest", phone="1" * 5 + "x" * 50))
+    assert set(failed.value.fields) == {"name", "phone"}

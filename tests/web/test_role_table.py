@@ -119,6 +119,13 @@ ROWS = [
     page("customers.edit", "GET", "/customers/{customer}/edit", 200, 200, 200, 404),
     page("customers.edit", "POST", "/customers/{customer}/edit", 422, 422, 422, 404,
          body=BLANK_NAME),
+    # A customer's personal data: managers only; another site's customer is missing.
+    page("privacy.export", "GET", "/customers/{customer}/export", 403, 403, 200, 404),
+    page("privacy.erase", "GET", "/customers/{customer}/erase", 403, 403, 200, 404),
+    page("privacy.erase", "POST", "/customers/{customer}/erase", 403, 403, 422, 404,
+         body={"confirmation": "not the name"}),
+    page("privacy.erase", "POST", "/customers/{customer}/erase", 403, 403, 302, 404,
+         body={"confirmation": "ERASE"}),
     # SLA.
     page("sla.board", "GET", "/sla/board", 403, 200, 200, 200),
     page("sla.policy", "GET", "/sla/policy", 403, 200, 200, 200),

@@ -394,3 +394,65 @@ def test_a_manager_opens_a_ticket_at_any_site_front_desk_only_at_theirs(client, 
     assert client.post("/tickets/new", data=form).status_code == 302
     newest = db.session.scalars(select(Ticket).order_by(Ticket.id.desc())).first()
     assert newest.site_id == desk.site_id
+
+
+# --- hostile input on the ticket forms -----------------------------------------------------
+
+
+@pytest.mark.parametrize("when, reason", [
+    ("2300-01-01T00:00", "Choose a time within a year from now."),
+    ("0001-01-01T00:00", "That date is out of range."),
+    ("9999-12-31T23:59", "That date is out of range."),
+])
+def test_promises_outside_the_year_ahead_are_field_errors(client, login, make_ticket, when,
+                                                          reason):
+    ticket = make_ticket(owner=None)
+    login(user=ticket.opened_by)
+    response = post_action(client, ticket, "own", acknowledgement="Apologised",
+                           next_contact_by=when)
+    assert response.status_code == 422
+    assert reason in _text(response)
+    assert (fresh(ticket).status, _events(ticket)) == ("new", ["opened"])
+
+
+@pytest.mark.parametrize("version", ["١", "²", str(2**31), str(2**63), "-1"])
+def test_a_version_that_is_not_ascii_digits_in_range_is_refused(client, login, make_ticket,
+                                                                version):
+    ticket = make_ticket(owner=None)
+    login(user=ticket.opened_by)
+    response = post_action(client, ticket, "own", version=version, acknowledgement="Apologised",
+                           next_contact_by=in_hours(1))
+    assert response.status_code == 422
+    assert "This page is out of date" in _text(response)
+    assert fresh(ticket).status == "new"
+
+
+@pytest.mark.parametrize("ref", ["SR-²", "SR-١٢", f"SR-{2**31}", f"SR-{2**63}", "SR-0"])
+def test_malformed_references_are_not_found(client, login, make_ticket, ref):
+    login("front_desk")
+    assert client.get(f"/tickets/{ref}").status_code == 404
+    assert client.post(f"/tickets/{ref}/own", data={}).status_code == 404
+
+
+def test_an_unknown_action_is_not_found(client, login, make_ticket):
+    ticket = make_ticket()
+    login(user=ticket.owner)
+    assert client.post(f"/tickets/{ticket.ref}/teleport", data={}).status_code == 404
+    assert _events(ticket) == ["opened", "own"]
+
+
+@pytest.mark.parametrize("field, value", [
+    ("customer_id", "١٢"), ("customer_id", str(2**63)), ("category_id", str(2**63)),
+    ("category_id", "²"), ("site_id", str(2**63)),
+])
+def test_new_ticket_ids_beyond_the_integer_range_are_field_errors(client, login, field, value):
+    from tickets.categories import active_categories, ensure_default_categories
+
+    login("manager")
+    ensure_default_categories()
+    data = {"customer_name": "Ann Lee", "customer_phone": "13800001111", "channel": "phone",
+            "dimension": "reliability", "category_id": str(active_categories()[0].id),
+            "severity": "medium", "description": "Charged twice", field: value}
+    response = client.post("/tickets/new", data=data)
+    assert response.status_code == 422
+    assert db.session.scalar(select(func.count(Ticket.id))) == 0

@@ -1,0 +1,195 @@
+"""Everything held about one customer, as a ZIP: `customer.json` and their attachment files.
+
+`customer.json` holds every column of: the customer; each of their tickets with its events,
+fix offers, follow-ups and their attempts, prevention actions and attachments; the
+notifications about those tickets; the mails addressed to the customer and the staff mails
+of those notifications (a staff address is shown as "(staff)", not the colleague's
+address); and the privacy log of the customer. Files go under
+`attachments/<ticket ref>/<attachment id>-<file name>`; an attachment whose file is gone
+from the disk is listed with `"file": null`. Times are ISO 8601 UTC, money decimal strings.
+
+Each export is written to the privacy log (who, when, how much), in the caller's transaction.
+The ZIP is streamed (`Export.chunks`): memory stays about one file, whatever the total.
+"""
+
+import io
+import json
+import shutil
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import BinaryIO
+
+from sqlalchemy import inspect, select
+
+from auth.models import User
+from customers.models import Customer
+from extensions import db
+from notifications.models import Notification
+from outbox.models import OutboxMessage
+from privacy import holdings
+from privacy.models import EXPORTED, ON_REQUEST, PrivacyLogEntry, log_entry
+from tickets.attachments import path_of
+from tickets.files import clean_name
+from tickets.models import Ticket
+
+FORMAT = "recovery-desk.customer-export/1"
+STAFF_ADDRESS = "(staff)"
+COPY_BYTES = 1024 * 1024
+
+
+def _plain(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def columns(row) -> dict:
+    """Every mapped column of `row`, JSON-ready."""
+    return {attr.key: _plain(getattr(row, attr.key)) for attr in inspect(row).mapper.column_attrs}
+
+
+def _username(user: User | None) -> str | None:
+    return user.username if user is not None else None
+
+
+def _attachments(ticket: Ticket, files: list) -> list[dict]:
+    listed = []
+    for attachment in ticket.attachments:
+        source = path_of(attachment.storage_key)
+        name = f"attachments/{ticket.ref}/{attachment.id}-{clean_name(attachment.file_name)}"
+        found = source.is_file()
+        if found:
+            files.append((name, source))
+        listed.append({**columns(attachment), "file": name if found else None})
+    return listed
+
+
+def _ticket(ticket: Ticket, files: list) -> dict:
+    return {
+        "ref": ticket.ref,
+        **columns(ticket),
+        "category": ticket.category.name,
+        "owner": _username(ticket.owner),
+        "opened_by": _username(ticket.opened_by),
+        "events": [{**columns(event), "actor": _username(event.actor)}
+                   for event in ticket.events],
+        "fix_offers": [columns(offer) for offer in ticket.fix_offers],
+        "follow_ups": [
+            {**columns(follow_up), "attempts": [columns(a) for a in follow_up.attempts]}
+            for follow_up in ticket.follow_ups
+        ],
+        "prevention_actions": [columns(action) for action in ticket.prevention_actions],
+        "attachments": _attachments(ticket, files),
+    }
+
+
+def _mails(customer: Customer, tickets: list[Ticket], alert_ids: list[int]) -> list[dict]:
+    survey_ids = holdings.follow_up_ids(tickets)
+    addresses = holdings.customer_addresses(customer, survey_ids)
+    to_them = holdings.addressed_to_customer(survey_ids, addresses)
+    stmt = (
+        select(OutboxMessage, to_them.label("to_them"))
+        .where(holdings.naming_customer(survey_ids, alert_ids, addresses))
+        .order_by(OutboxMessage.id)
+    )
+    return [
+        {**columns(row), "to_address": row.to_address if mine else STAFF_ADDRESS,
+         "to_customer": bool(mine)}
+        for row, mine in db.session.execute(stmt)
+    ]
+
+
+def customer_record(customer: Customer, now: datetime) -> tuple[dict, list]:
+    """The export's JSON document and the (name in the ZIP, path) of each file."""
+    tickets = holdings.tickets_of(customer, with_events=True)
+    alert_ids = holdings.notification_ids([ticket.id for ticket in tickets])
+    notifications = db.session.scalars(
+        select(Notification).where(Notification.id.in_(alert_ids)).order_by(Notification.id)
+    )
+    log = db.session.scalars(
+        select(PrivacyLogEntry).where(PrivacyLogEntry.customer_id == customer.id)
+        .order_by(PrivacyLogEntry.id)
+    )
+    files: list = []
+    record = {
+        "format": FORMAT,
+        "exported_at": now.isoformat(),
+        "customer": {**columns(customer), "site": customer.site.name,
+                     "preferred_owner": _username(customer.preferred_owner)},
+        "tickets": [_ticket(ticket, files) for ticket in tickets],
+        "notifications": [columns(row) for row in notifications],
+        "outbox": _mails(customer, tickets, alert_ids),
+        "privacy_log": [{**columns(entry), "actor": _username(entry.actor)} for entry in log],
+    }
+    return record, files
+
+
+class _Sink(io.RawIOBase):
+    """A write-only stream that hands over what was written so far (for streaming)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def take(self) -> bytes:
+        data, self.parts = b"".join(self.parts), []
+        return data
+
+
+@dataclass
+class Export:
+    """A prepared export: the JSON document, the files to add, and its counts."""
+
+    document: str
+    files: list
+    counts: dict
+
+    def chunks(self) -> Iterator[bytes]:
+        """The ZIP, piece by piece (one piece per file), reading each file once; a file
+        removed since the export was prepared is left out."""
+        sink = _Sink()
+        with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("customer.json", self.document)
+            yield sink.take()
+            for name, source in self.files:
+                try:
+                    handle = source.open("rb")
+                except FileNotFoundError:
+                    continue
+                with handle, archive.open(name, "w") as member:
+                    shutil.copyfileobj(handle, member, COPY_BYTES)
+                yield sink.take()
+        yield sink.take()
+
+
+def prepare_export(customer: Customer, actor: User | None, now: datetime,
+                   reason: str = ON_REQUEST) -> Export:
+    """Read everything held about `customer` and log the export (flushed); the ZIP itself
+    is produced by `Export.chunks`, which needs neither the database nor the app."""
+    record, files = customer_record(customer, now)
+    document = json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True)
+    counts = {"tickets": len(record["tickets"]), "files": len(files)}
+    log_entry(customer, EXPORTED, reason, actor, now, counts)
+    db.session.flush()
+    return Export(document, files, counts)
+
+
+def export_customer(customer: Customer, target: BinaryIO, actor: User | None,
+                    now: datetime, reason: str = ON_REQUEST) -> dict:
+    """Write the ZIP to `target` (a binary file) and log the export; returns its counts."""
+    export = prepare_export(customer, actor, now, reason)
+    for chunk in export.chunks():
+        target.write(chunk)
+    return export.counts

@@ -1,0 +1,170 @@
+"""Redacting what is already written about an erased customer, with Core statements.
+
+Ticket events are append-only: the ORM refuses to change one (tickets.audit). Erasure is
+the one sanctioned exception, and `redact_ticket_events` is the one function that makes it:
+it replaces the customer's values inside past events (see privacy.scrub) with a Core
+UPDATE in the erasure's transaction, and the `customer_erased` event appended in the same
+transaction records that it happened (how many events), never what was there.
+
+Notifications, outbox rows and stored weekly reports are redacted here the same way. An
+outbox mail to the customer that was never sent (``pending``) is withdrawn: the row is
+deleted, so the sender never sends it to someone who asked to be forgotten. Sent, logged,
+failed and in-flight rows stay as a record, their address replaced by the placeholder
+`erased_address` and their text scrubbed.
+
+Every function returns how many rows it changed; none commits.
+"""
+
+import json
+
+from sqlalchemy import Text, bindparam, cast, delete, func, or_, select, update
+
+from extensions import db
+from notifications.models import Notification
+from outbox.models import OutboxMessage
+from privacy import holdings
+from privacy.scrub import Scrubber
+from tickets.models import TicketEvent
+
+SNAPSHOT_TABLE = "report_snapshots"
+OUTBOX_TEXTS = ("subject", "body_text", "body_html", "last_error")
+
+
+def erased_address(customer_id: int) -> str:
+    """The address left on a mail to an erased customer (a reserved, unroutable domain)."""
+    return f"erased-customer-{customer_id}@erased.invalid"
+
+
+def _write(table, changed: list[dict]) -> None:
+    """One executemany UPDATE … WHERE id = :row_id; every dict has `row_id` and the same
+    columns."""
+    if not changed:
+        return
+    columns = [name for name in changed[0] if name != "row_id"]
+    stmt = (
+        update(table)
+        .where(table.c.id == bindparam("row_id"))
+        .values({name: bindparam(f"new_{name}", type_=table.c[name].type) for name in columns})
+    )
+    params = [
+        {"row_id": row["row_id"], **{f"new_{name}": row[name] for name in columns}}
+        for row in changed
+    ]
+    db.session.execute(stmt, params)
+
+
+def event_rows(ticket_ids: list[int]) -> list:
+    """(id, ticket_id, changes, note) of every event of these tickets, oldest first."""
+    table = TicketEvent.__table__
+    stmt = (
+        select(table.c.id, table.c.ticket_id, table.c.changes, table.c.note)
+        .where(table.c.ticket_id.in_(ticket_ids))
+        .order_by(table.c.id)
+    )
+    return db.session.execute(stmt).all()
+
+
+def names_in_trail(rows: list) -> set[str]:
+    """The customer's name as each ticket's trail last recorded it (the `customer` field's
+    newest value): a name they had before an edit is erased too."""
+    latest: dict[int, str] = {}
+    for row in rows:
+        value = (row.changes or {}).get("customer")
+        if isinstance(value, list) and len(value) == 2 and isinstance(value[1], str):
+            latest[row.ticket_id] = value[1]
+    return set(latest.values())
+
+
+def redact_ticket_events(rows: list, scrubber: Scrubber) -> dict[int, int]:
+    """The sanctioned redaction of past ticket events (module docstring); `rows` from
+    `event_rows`. Returns how many events changed, per ticket id."""
+    changed, per_ticket = [], {}
+    for row in rows:
+        changes = scrubber.changes(row.changes or {})
+        note = scrubber.text(row.note or "")
+        if changes != (row.changes or {}) or note != (row.note or ""):
+            changed.append({"row_id": row.id, "changes": changes, "note": note})
+            per_ticket[row.ticket_id] = per_ticket.get(row.ticket_id, 0) + 1
+    _write(TicketEvent.__table__, changed)
+    return per_ticket
+
+
+def redact_notifications(alert_ids: list[int], scrubber: Scrubber) -> int:
+    table = Notification.__table__
+    rows = db.session.execute(
+        select(table.c.id, table.c.message).where(table.c.id.in_(alert_ids))
+    ).all()
+    changed = [
+        {"row_id": row.id, "message": scrubber.text(row.message or "")}
+        for row in rows if scrubber.text(row.message or "") != (row.message or "")
+    ]
+    _write(table, changed)
+    return len(changed)
+
+
+def withdraw_unsent_mail(survey_ids: list[int], addresses: set[str]) -> int:
+    """Delete the pending mails to the customer; returns how many."""
+    stmt = delete(OutboxMessage.__table__).where(
+        OutboxMessage.status == "pending",
+        holdings.addressed_to_customer(survey_ids, addresses),
+    )
+    return db.session.execute(stmt).rowcount
+
+
+def redact_outbox(survey_ids: list[int], alert_ids: list[int], addresses: set[str],
+                  scrubber: Scrubber) -> int:
+    """Scrub the mails that name the customer; theirs also lose the address."""
+    table = OutboxMessage.__table__
+    to_them = holdings.addressed_to_customer(survey_ids, addresses)
+    stmt = select(table.c.id, table.c.to_address, to_them.label("to_them"),
+                  *(table.c[name] for name in OUTBOX_TEXTS))
+    rows = db.session.execute(
+        stmt.where(holdings.naming_customer(survey_ids, alert_ids, addresses))
+    ).all()
+    changed = []
+    for row in rows:
+        values = {name: _scrub_optional(scrubber, getattr(row, name)) for name in OUTBOX_TEXTS}
+        values["to_address"] = (
+            erased_address(scrubber.customer_id) if row.to_them else row.to_address
+        )
+        if any(values[name] != getattr(row, name) for name in values):
+            changed.append({"row_id": row.id, **values})
+    _write(table, changed)
+    return len(changed)
+
+
+def _scrub_optional(scrubber: Scrubber, value: str | None) -> str | None:
+    return None if value is None else scrubber.text(value)
+
+
+def redact_report_snapshots(scrubber: Scrubber) -> int:
+    """Scrub stored weekly reports that mention the customer (their repeat-complainant
+    entry, a gesture or prevention text naming them). The figures stay as they were."""
+    table = db.metadata.tables.get(SNAPSHOT_TABLE)
+    if table is None or not scrubber.needles:
+        return 0
+    text = func.lower(cast(table.c.figures, Text))
+    variants = {variant for needle in scrubber.needles for variant in _json_forms(needle)}
+    stmt = select(table.c.id, table.c.figures).where(
+        or_(*(text.contains(variant, autoescape=True) for variant in sorted(variants)))
+    )
+    changed = []
+    for row in db.session.execute(stmt):
+        figures = scrubber.value(row.figures)
+        if figures != row.figures:
+            changed.append({"row_id": row.id, "figures": figures})
+    _write(table, changed)
+    return len(changed)
+
+
+def _json_forms(needle: str) -> set[str]:
+    """How `needle` may appear in stored JSON text: as is, or with non-ASCII escaped."""
+    return {needle, json.dumps(needle)[1:-1].lower()}
+
+
+def expire_redacted() -> None:
+    """Forget loaded events, notifications and mails: their rows changed underneath."""
+    for instance in list(db.session.identity_map.values()):
+        if isinstance(instance, TicketEvent | Notification | OutboxMessage):
+            db.session.expire(instance)
+

@@ -1,0 +1,1 @@
+"""Helpers for the tests that run real servers: a TCP proxy, gunicorn, the scheduler."""
