@@ -1,26 +1,11 @@
 """`init-db` builds the schema from the committed migrations, twice safely, matching the models."""
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
 from app import create_app
 from extensions import db
-from tests.conftest import PostgresScratch, _postgres_reachable
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def fresh_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
-        return
-    problem = _postgres_reachable()
-    if problem:
-        pytest.skip(f"PostgreSQL not reachable: {problem}")
-    scratch = PostgresScratch("mig")
-    yield scratch.create()
-    scratch.drop()
 
 
 def test_migrations_init_db_twice_matches_models(fresh_url):

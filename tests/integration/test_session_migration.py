@@ -8,23 +8,9 @@ from sqlalchemy import create_engine, text
 
 from app import create_app
 from extensions import db
-from tests.conftest import PostgresScratch, _postgres_reachable
 
 BEFORE = "2a5167bbc859"
 CREATED = datetime(2026, 11, 1, tzinfo=UTC)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def fresh_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
-        return
-    problem = _postgres_reachable()
-    if problem:
-        pytest.skip(f"PostgreSQL not reachable: {problem}")
-    scratch = PostgresScratch("sessmig")
-    yield scratch.create()
-    scratch.drop()
 
 
 def _when(url: str) -> datetime:
