@@ -2,10 +2,12 @@
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from admin.forms import SiteForm
 from auth.permissions import permission_required
+from core.clock import utcnow
 from core.forms import form_status, submit_with_domain
 from extensions import db
 from sites.models import Site
@@ -52,7 +54,9 @@ def edit(site_id: int):
     if not form.is_submitted():
         form.hours.data = site.hours_spec
         form.holidays.data = format_holidays(site)
-    if submit_with_domain(form, lambda: update_site(site, _site_input(form))) is not None:
+    saved = submit_with_domain(form, lambda: update_site(
+        site, _site_input(form), actor=current_user._get_current_object(), now=utcnow()))
+    if saved is not None:
         flash(_("Site %(name)s saved.", name=site.name), "success")
         return redirect(url_for("sites.index"))
     return render_template("admin/site_form.html", form=form, site=site), form_status(form)

@@ -1,7 +1,7 @@
 """Creating and editing sites. Shared by the CLI and the manager's pages."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from zoneinfo import available_timezones
 
@@ -18,6 +18,7 @@ from sites.models import (
     Site,
     SiteHoliday,
 )
+from sites.signals import calendar_changed
 from sla.hours import HoursSpecError, format_hours_spec, parse_hours_spec
 
 # SLA targets are counted in opening hours: a site open only minutes a week would put a
@@ -176,10 +177,19 @@ def create_site(data: SiteInput) -> Site:
     return site
 
 
-def update_site(site: Site, data: SiteInput) -> Site:
+def _calendar_of(site: Site) -> tuple:
+    return site.timezone, site.hours_spec, tuple(sorted(site.holiday_dates))
+
+
+def update_site(site: Site, data: SiteInput, *, actor=None, now: datetime | None = None) -> Site:
+    """Save the site; a new zone, hours or holidays is announced (`calendar_changed`) so
+    the open tickets' due times are recomputed in the same transaction."""
     cleaned = clean_site_input(data, site)
+    before = _calendar_of(site)
     _apply(site, cleaned)
     db.session.flush()
+    if _calendar_of(site) != before:
+        calendar_changed.send(site, actor=actor, now=now or utcnow())
     return site
 
 

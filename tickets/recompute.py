@@ -11,6 +11,7 @@ from core.vocabulary import OPEN_STATES
 from customers import signals as customer_signals
 from customers.models import Customer
 from extensions import db
+from sites import signals as site_signals
 from sites.models import Site
 from sla.models import SlaPolicyChange
 from tickets.audit import diff, record_event, timing_snapshot
@@ -83,10 +84,23 @@ def backfill_deadlines(now: datetime, batch: int = 500) -> int:
             return done
 
 
+def recompute_site_tickets(site: Site, actor: User | None, now: datetime) -> int:
+    """The site's calendar changed: re-time its open tickets; returns how many moved."""
+    stmt = select(Ticket).where(Ticket.site_id == site.id, Ticket.status.in_(OPEN_STATES))
+    reason = "Site hours, holidays or time zone changed"
+    return sum(recompute_ticket(t, actor, now, reason) for t in db.session.scalars(stmt))
+
+
+def _on_calendar_changed(site: Site, *, actor: User | None, now: datetime) -> None:
+    recompute_site_tickets(site, actor, now)
+
+
 def _on_tier_changed(customer: Customer, *, actor: User | None, now: datetime) -> None:
     recompute_customer_tickets(customer, actor, now)
 
 
 def connect() -> None:
-    """Re-time a customer's open tickets when their tier changes (idempotent)."""
+    """Re-time open tickets when a customer's tier or a site's calendar changes
+    (idempotent)."""
     customer_signals.tier_changed.connect(_on_tier_changed)
+    site_signals.calendar_changed.connect(_on_calendar_changed)
