@@ -10,8 +10,6 @@ import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
-from email import message_from_bytes
-from email.message import Message
 from pathlib import Path
 
 import pytest
@@ -25,81 +23,11 @@ from outbox import smtp
 from outbox.models import OutboxMessage
 from outbox.queue import enqueue
 from outbox.sender import LEASE, send_due
+from tests.support.smtp import SmtpSink
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 WAIT_SECONDS = 30
-
-
-class FakeSmtp:
-    """An SMTP server on 127.0.0.1 that keeps what it receives. With `hold`, each
-    conversation waits before the greeting until `hold` is set (a stalled server)."""
-
-    def __init__(self, hold: threading.Event | None = None) -> None:
-        self.messages: list[Message] = []
-        self.connected, self.hold, self.closing = threading.Event(), hold, threading.Event()
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.listener.settimeout(0.1)
-        self.url = f"smtp://127.0.0.1:{self.listener.getsockname()[1]}"
-        self.threads = [threading.Thread(target=self._serve, daemon=True)]
-
-    def __enter__(self) -> "FakeSmtp":
-        self.threads[0].start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.closing.set()
-        for thread in list(self.threads):
-            thread.join(timeout=5)
-        self.listener.close()
-
-    def _serve(self) -> None:
-        while not self.closing.is_set():
-            try:
-                connection, _address = self.listener.accept()
-            except TimeoutError:
-                continue
-            talk = threading.Thread(target=self._talk, args=(connection,), daemon=True)
-            self.threads.append(talk)
-            talk.start()
-
-    def _stalled(self) -> bool:
-        while self.hold is not None and not self.hold.is_set():
-            if self.closing.wait(0.05):
-                return True
-        return False
-
-    def _talk(self, connection: socket.socket) -> None:
-        connection.settimeout(WAIT_SECONDS)
-        with connection, connection.makefile("rb") as reader:
-            self.connected.set()
-            if self._stalled():
-                return
-            try:
-                self._conversation(connection, reader)
-            except OSError:
-                return
-
-    def _conversation(self, connection, reader) -> None:
-        connection.sendall(b"220 fake ready\r\n")
-        for line in reader:
-            verb = line[:4].upper()
-            if verb == b"QUIT":
-                connection.sendall(b"221 bye\r\n")
-                return
-            if verb == b"DATA":
-                connection.sendall(b"354 go on\r\n")
-                self.messages.append(message_from_bytes(self._data(reader)))
-            connection.sendall(b"250 ok\r\n")
-
-    @staticmethod
-    def _data(reader) -> bytes:
-        lines = []
-        for line in reader:
-            if line == b".\r\n":
-                break
-            lines.append(line[1:] if line.startswith(b"..") else line)
-        return b"".join(lines)
 
 
 def _closed_port_url() -> str:
@@ -163,7 +91,7 @@ def test_smtp_down_loses_no_message(app, caplog):
     assert row.next_attempt_at == NOW + timedelta(minutes=1)
     assert row.last_error and "s3cret-pass" not in row.last_error
     assert "s3cret-pass" not in caplog.text
-    with FakeSmtp() as server:
+    with SmtpSink() as server:
         app.config["SMTP_URL"] = server.url
         assert send_due(NOW + timedelta(minutes=1)) == {"sent": 1}
         assert send_due(NOW + timedelta(hours=1)) == {}
@@ -210,7 +138,7 @@ def _sender_process(database_url: str, smtp_url: str, tmp_path: Path) -> subproc
 
 def test_a_sender_killed_mid_send_loses_no_message(app, database_url, tmp_path):
     message_id = _queue(due=clock.utcnow() - timedelta(minutes=1))
-    with FakeSmtp(hold=threading.Event()) as stalled:
+    with SmtpSink(hold=threading.Event()) as stalled:
         sender = _sender_process(database_url, stalled.url, tmp_path)
         try:
             _wait_for(lambda: stalled.connected.is_set() and _row(message_id).status
@@ -222,7 +150,7 @@ def test_a_sender_killed_mid_send_loses_no_message(app, database_url, tmp_path):
     row = _row(message_id)
     assert (row.status, row.attempts) == ("sending", 1)
     lease_end = row.claimed_until
-    with FakeSmtp() as server:
+    with SmtpSink() as server:
         app.config["SMTP_URL"] = server.url
         assert send_due(lease_end - timedelta(seconds=1)) == {}
         assert send_due(lease_end) == {"sent": 1}
@@ -273,7 +201,7 @@ def test_no_transaction_or_row_lock_is_held_while_talking_to_smtp(app, make_user
     db.session.commit()
     [message_id] = db.session.scalars(select(OutboxMessage.id)).all()
     counts, release = {}, threading.Event()
-    with FakeSmtp(hold=release) as server:
+    with SmtpSink(hold=release) as server:
         app.config["SMTP_URL"] = server.url
 
         def send() -> None:
@@ -297,7 +225,7 @@ def test_no_transaction_or_row_lock_is_held_while_talking_to_smtp(app, make_user
 def test_two_senders_at_once_send_each_message_once(app):
     ids = [_queue() for _ in range(6)]
     results, start = [], threading.Barrier(2, timeout=WAIT_SECONDS)
-    with FakeSmtp() as server:
+    with SmtpSink() as server:
         app.config["SMTP_URL"] = server.url
 
         def send() -> None:
