@@ -17,6 +17,7 @@ from sqlalchemy import select
 from auth.models import User
 from auth.services import UserInput, create_user
 from core.clock import utcnow
+from core.vocabulary import Channel
 from customers.models import Customer
 from customers.services import CustomerInput, create_customer
 from demo.plays import DESKS, OLD, PLAN, STORY_KINDS, Play
@@ -188,7 +189,7 @@ class DemoBuilder:
     def open(self, case: Case) -> Play:
         """Open the ticket; the owner takes it on the spot at the desk, or a little later."""
         category = self.category(case.story.category)
-        on_the_spot = case.channel == "front_desk" and case.owner is not None
+        on_the_spot = case.channel == Channel.FRONT_DESK and case.owner is not None
         opener = case.owner if on_the_spot else self.rng.choice(DESKS)
         promise = case.at + timedelta(minutes=120 + int(self.rng.random() * 360))
         data = NewTicket(

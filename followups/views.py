@@ -6,7 +6,7 @@ import segno
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_login import current_user
 
-from auth.permissions import permission_required
+from auth.permissions import has_permission, permission_required
 from core import inputs
 from core.clock import utcnow
 from extensions import db
@@ -42,7 +42,8 @@ def index():
         page=_page_number(), per_page=current_app.config["PAGE_SIZE"], error_out=False,
     )
     return render_template(
-        "followups/index.html", pagination=pagination, scope=scope, when=when, now=now
+        "followups/index.html", pagination=pagination, scope=scope, when=when, now=now,
+        sees_all_sites=has_permission(current_user, "view_all_sites"),
     )
 
 

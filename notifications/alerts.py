@@ -14,12 +14,14 @@ of the SLA sweep reaches the level it climbs to.
 from datetime import datetime
 
 from auth.models import User
+from core.vocabulary import Status
 from notifications.services import active_managers, active_supervisors, notify
 from sla.ladder import Step
 from tickets import signals
 from tickets.escalation import STEP_EVENTS
 from tickets.limits import empowerment_limit, within_limit
 from tickets.models import Ticket
+from tickets.workflow import Action
 
 
 def _approvers(ticket: Ticket) -> list[User]:
@@ -52,7 +54,7 @@ def _escalated(ticket: Ticket, actor: User) -> tuple[list, str]:
 
 def _recipients_and_message(ticket: Ticket, action: str, actor: User) -> tuple[list, str]:
     owner = ticket.owner
-    if action in ("offer_fix", "decline") and ticket.status == "awaiting_approval":
+    if action in (Action.OFFER_FIX, Action.DECLINE) and ticket.status == Status.AWAITING_APPROVAL:
         return _pending(ticket)
     if action in ("transfer", "reassign") and ticket.pending_transfer_to is not None:
         return [ticket.pending_transfer_to], (

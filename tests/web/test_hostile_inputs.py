@@ -223,13 +223,32 @@ def world(app, make_site, make_user, make_ticket):
     }
 
 
-def _row_counts() -> dict[str, int]:
-    """The row count of every table, in one query."""
+# Columns that move whenever an existing row is changed: the ticket's version (every
+# change), a user's session version and password, a customer's details, a
+# notification's read mark, a mail's state.
+CHANGE_MARKS = {
+    "tickets": ("version",),
+    "users": ("session_version", "password_hash", "active"),
+    "customers": ("name", "phone", "email", "tier", "notes"),
+    "notifications": ("read_at",),
+    "outbox": ("status", "attempts"),
+}
+
+
+def _row_counts() -> dict[str, object]:
+    """The row count of every table, and the columns that mark a change to an existing row
+    (ordered by id): a probe that changed nothing leaves both identical."""
     db.session.rollback()
     tables = db.metadata.tables
     counts = select(*(select(func.count()).select_from(table).scalar_subquery()
                       for table in tables.values()))
-    return dict(zip(tables, db.session.execute(counts).one(), strict=True))
+    state: dict[str, object] = dict(zip(tables, db.session.execute(counts).one(), strict=True))
+    for name, columns in CHANGE_MARKS.items():
+        table = tables[name]
+        rows = db.session.execute(
+            select(table.c.id, *(table.c[column] for column in columns)).order_by(table.c.id))
+        state[f"{name} ({', '.join(columns)})"] = [tuple(row) for row in rows]
+    return state
 
 
 # --- generating the probes ---------------------------------------------------------------
