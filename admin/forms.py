@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from auth.passwords import MAX_LENGTH
 from core import inputs
 from core.forms import select_choices
 from core.vocabulary import ROLE_LABELS
@@ -86,6 +87,6 @@ class EditUserForm(FlaskForm):
 
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(
-        _l("New password"), validators=[DataRequired(), Length(max=200)]
+        _l("New password"), validators=[DataRequired(), Length(max=MAX_LENGTH)]
     )
     submit = SubmitField(_l("Reset password"))

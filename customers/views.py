@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
 from auth.models import User
@@ -85,9 +86,22 @@ def detail(customer_id: int):
     return render_template(
         "customers/detail.html",
         customer=customer,
-        tickets=customer.tickets,
+        tickets=_history(customer),
         is_repeat=is_repeat_complainant(customer.id, utcnow()),
     )
+
+
+def _history(customer: Customer) -> list:
+    """The customer's tickets, newest first, with what the table shows loaded in one query
+    (the Ticket class is reached through the relationship: tickets sits above customers)."""
+    ticket = Customer.tickets.property.mapper.class_
+    stmt = (
+        select(ticket)
+        .where(ticket.customer_id == customer.id)
+        .options(joinedload(ticket.owner), joinedload(ticket.category), joinedload(ticket.site))
+        .order_by(ticket.created_at.desc())
+    )
+    return db.session.scalars(stmt).all()
 
 
 def _owner_choices(customer: Customer) -> list[SelectChoice]:

@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from core import inputs
 from core.clock import utcnow
 from core.domain_errors import Refused
 from customers.models import Customer
@@ -17,22 +18,25 @@ from privacy.erasure import CONFIRM_WORD, erase_customer
 from privacy.export import export_customer
 from privacy.retention import SETTING, anonymise_inactive, retention_months
 
-MAX_ID = 2**31 - 1
 
-
-def find_customer(customer_id: int) -> Customer:
-    """The customer with this id, or a clean CLI error."""
-    customer = db.session.get(Customer, customer_id) if 0 < customer_id <= MAX_ID else None
+def find_customer(customer_id: str) -> Customer:
+    """The customer with this id (ASCII digits, in the database's range), or a clean CLI
+    error."""
+    try:
+        number = inputs.parse_int(customer_id)
+    except inputs.InputError as problem:
+        raise click.ClickException(f"ID: {problem}") from None
+    customer = db.session.get(Customer, number)
     if customer is None:
-        raise click.ClickException(f"No customer with id {customer_id}.")
+        raise click.ClickException(f"No customer with id {number}.")
     return customer
 
 
 @click.command("export")
-@click.argument("customer_id", type=int)
+@click.argument("customer_id")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
-def export_command(customer_id: int, path: Path) -> None:
+def export_command(customer_id: str, path: Path) -> None:
     """Write everything held about one customer to PATH (a new ZIP file)."""
     customer = find_customer(customer_id)
     try:
@@ -55,11 +59,11 @@ def export_command(customer_id: int, path: Path) -> None:
 
 
 @click.command("erase")
-@click.argument("customer_id", type=int)
+@click.argument("customer_id")
 @click.option("--confirm", "confirmation", required=True,
               help=f"the word {CONFIRM_WORD}, to confirm")
 @with_appcontext
-def erase_command(customer_id: int, confirmation: str) -> None:
+def erase_command(customer_id: str, confirmation: str) -> None:
     """Erase one customer's personal data; their tickets stay, anonymised."""
     customer = find_customer(customer_id)
     if confirmation != CONFIRM_WORD:

@@ -29,7 +29,7 @@ PERMISSION = "manage_personal_data"
 
 
 def _load(customer_id: int) -> Customer:
-    customer = db.session.get(Customer, customer_id) if 0 < customer_id <= cli.MAX_ID else None
+    customer = db.session.get(Customer, customer_id)  # <int:> is bounded by core.input_guard
     if customer is None:
         abort(404)
     ensure(current_user, PERMISSION, customer.site_id)

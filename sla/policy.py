@@ -122,6 +122,8 @@ def _whole_number(raw, low: int, high: int) -> int:
 
 
 def _multiplier(raw) -> Decimal:
+    if not str(raw).strip().isascii():  # Decimal would read "١.٥" as 1.5
+        raise ValueError("Enter a factor such as 0.75.")
     try:
         value = Decimal(str(raw).strip())
     except InvalidOperation:

@@ -56,11 +56,12 @@ def board():
     site = _chosen_site()
     rows = board_rows(site, utcnow())
     forms = {}
+    people = colleagues(rows[0].ticket, tuple(Role)) if rows else []  # one site, one list
     for row in rows:
         escalate = EscalateForm(prefix="escalate", formdata=None)
         reassign = ReassignForm(prefix="reassign", formdata=None)
         escalate.version.data = reassign.version.data = str(row.ticket.version)
-        reassign.to.choices = colleagues(row.ticket, tuple(Role))
+        reassign.to.choices = people
         forms[row.ticket.id] = (escalate, reassign)
     return render_template(
         "sla/board.html", site=site, rows=rows, forms=forms, sites=_sites_for_picker()

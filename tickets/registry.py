@@ -161,9 +161,3 @@ def validate(action: str, data: dict, *, now, role: str | None = None) -> dict:
     """Clean the fields `action` needs (its entry's rule), or raise FieldErrors."""
     return field_rules.validate(REGISTRY[Action(action)].rule, data, now=now, role=role)
 
-
-def transitions() -> dict[tuple[Status, Action], Who]:
-    """The whole state × action → who table, flattened (for tests and documentation)."""
-    return {
-        (state, entry.action): who for entry in ENTRIES for state, who in entry.who.items()
-    }

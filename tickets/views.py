@@ -18,8 +18,8 @@ from flask_login import current_user
 
 from auth.permissions import permission_required
 from core.clock import utcnow
-from core.errors import handle_validation_failed
-from core.forms import apply_errors, submit_with_domain
+from core.errors import handle_conflict, handle_refused, handle_validation_failed
+from core.forms import apply_errors, form_status, submit_with_domain
 from core.validation import ValidationFailed
 from tickets.access import load_ticket
 from tickets.actions import perform
@@ -50,8 +50,7 @@ def new():
     if ticket is not None:
         flash(_("Ticket %(ref)s opened.", ref=ticket.ref), "success")
         return redirect(url_for("tickets.detail", ref=ticket.ref))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("tickets/new.html", form=form), status
+    return render_template("tickets/new.html", form=form), form_status(form)
 
 
 @bp.route("/<ref>")
@@ -87,12 +86,16 @@ def act(ref: str, action: str):
 @bp.errorhandler(TicketConflict)
 def _stale(conflict: TicketConflict):
     """Someone changed the ticket first: show it as it is now, the typed form kept."""
+    if g.get("ticket_step") is None:
+        return handle_conflict(conflict)
     flash(_(conflict.message), "warning")
     return _rerender_step(409, refresh_version=True)
 
 
 @bp.errorhandler(ActionRefused)
 def _refused(refused: ActionRefused):
+    if g.get("ticket_step") is None:
+        return handle_refused(refused)
     flash(_(refused.reason), "danger")
     return _rerender_step(409)
 

@@ -125,7 +125,7 @@ def test_cli_create_user_weak_password_refused(runner, make_site):
         input="short\n",
     )
     assert result.exit_code != 0
-    assert "password: Use at least" in result.output
+    assert "password: Use at least 10 characters." in result.output
     assert _count(User) == 0
 
 

@@ -386,7 +386,8 @@ def test_the_export_command_writes_a_new_zip_once(world, runner, tmp_path):
     assert db.session.scalar(select(func.count(PrivacyLogEntry.id))) == 1
 
 
-@pytest.mark.parametrize("customer_id", ["999999", str(2**31), str(2**64), "-1", "x", "²"])
+@pytest.mark.parametrize(
+    "customer_id", ["999999", str(2**31), str(2**64), "-1", "x", "²", "١", "1\x00"])
 def test_the_commands_refuse_unknown_customers_cleanly(world, runner, tmp_path, customer_id):
     for args in (["export", customer_id, str(tmp_path / "out.zip")],
                  ["erase", customer_id, "--confirm", "ERASE"]):

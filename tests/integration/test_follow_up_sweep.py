@@ -92,7 +92,7 @@ def test_a_due_survey_link_is_mailed_once_to_the_customer(app, resolved, smtp_lo
     assert survey_path(survey, "test-secret") in body
     assert "Dear Ana Silva" in body
     assert report.follow_ups["survey mail queued"] == 1
-    assert report.mail["sent"] >= 1
+    assert report.mail == {"sent": 1}
     _pass(DUE + timedelta(minutes=4))
     assert len(_to_ana(smtp_log)) == 1
     [mail] = _survey_mails()

@@ -9,7 +9,6 @@ arguments and any traceback — is searched for the secrets.
 import logging
 import re
 import smtplib
-import socket
 
 import pytest
 
@@ -18,6 +17,7 @@ from extensions import db
 from outbox import smtp
 from outbox.queue import enqueue
 from outbox.sender import send_due
+from tests.support.servers import free_port
 
 PASSWORD = "correct horse"
 WRONG_PASSWORD = "maple-copper-tundra-58"
@@ -27,9 +27,7 @@ SMTP_PASSWORD = "s3cret-smtp-pass"
 
 
 def _closed_port_url() -> str:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     return f"smtp://desk:{SMTP_PASSWORD}@127.0.0.1:{port}"
 
 

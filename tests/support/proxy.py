@@ -10,6 +10,8 @@ import select
 import socket
 import threading
 
+from tests.support.servers import free_port
+
 POLL_SECONDS = 0.1
 CHUNK = 65536
 
@@ -17,7 +19,7 @@ CHUNK = 65536
 class TcpProxy:
     def __init__(self, target_host: str = "127.0.0.1", target_port: int = 5432) -> None:
         self.target = (target_host, target_port)
-        self.port = _free_port()
+        self.port = free_port()
         self._listener: socket.socket | None = None
         self._stopping = threading.Event()
         self._lock = threading.Lock()
@@ -110,7 +112,4 @@ def _shut(sock: socket.socket) -> None:
     sock.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+

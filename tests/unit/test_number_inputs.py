@@ -25,3 +25,11 @@ def test_policy_numbers_in_other_digits_are_refused(raw):
     assert "warning_percent" in refused.value.fields
 
 
+
+
+@pytest.mark.parametrize("raw", ["٠.٧٥", "０.75"])
+def test_tier_factors_in_other_digits_are_refused(raw):
+    values = {**policy_as_input(DEFAULT_POLICY), "tier-key": raw}
+    with pytest.raises(PolicyError) as refused:
+        clean_policy(values)
+    assert "tier-key" in refused.value.fields
