@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from config import INSTANCE_DIR, Config
 from core.db_types import render_migration_type
-from extensions import babel, bootstrap, csrf, db, login_manager, migrate
+from extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config_overrides: dict | None = None) -> Flask:
@@ -91,6 +91,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=lambda: _normalise(select_locale()))
     bootstrap.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
     init_login(app)
     security.init_app(app)
 
@@ -107,13 +108,17 @@ def register_blueprints(app: Flask) -> None:
     from api import tickets as api_tickets  # noqa: F401 - registers the API routes
     from auth import account_views
     from auth import views as auth_views
+    from correspondence import models as correspondence_models  # noqa: F401 - tables
     from customers import views as customer_views
     from followups import models as followup_models  # noqa: F401 - tables for create_all
     from followups import survey_views
     from followups import views as followup_views
     from home import views as home_views
+    from mailin import models as mailin_models  # noqa: F401 - tables for create_all
     from notifications import views as notification_views
     from privacy import views as privacy_views
+    from public import complaint_views, status_views  # noqa: F401 - register their routes
+    from public.blueprint import bp as public_bp
     from reports import models as report_models  # noqa: F401 - tables for create_all
     from reports import views as report_views
     from supervision import views as sla_views
@@ -135,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
         survey_views.bp,
         report_views.bp,
         privacy_views.bp,
+        public_bp,
         api_base.bp,
     ):
         app.register_blueprint(blueprint)

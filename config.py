@@ -68,6 +68,12 @@ class Config:
         self.SMTP_URL = os.environ.get("SMTP_URL", "")
         self.MAIL_FROM = os.environ.get("MAIL_FROM", "recovery-desk@localhost")
         self.SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
+        # Where customers' replies should go when a site has no intake address of its own.
+        self.MAIL_REPLY_TO = os.environ.get("MAIL_REPLY_TO", "")
+        # IMAP mailbox the scheduler polls every minute for customers' mail (mail poll).
+        self.IMAP_URL = os.environ.get("IMAP_URL", "")
+        # Flask-Limiter storage: memory:// (one process) or redis://host:6379/0 (shared).
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         # Behind HTTPS (either setting): Secure cookies and HSTS (core.security).
         scheme = os.environ.get("PREFERRED_URL_SCHEME", "").strip().lower()
         self.PREFERRED_URL_SCHEME = scheme or "http"

@@ -1,6 +1,8 @@
 """Unbound extension objects, initialised by `app.create_app` (no circular imports)."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -28,3 +30,7 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 bootstrap = Bootstrap5()
+
+# Rate limits (Flask-Limiter): memory storage unless RATELIMIT_STORAGE_URI names Redis.
+# No default limit: each public or API route declares its own (`limiter.limit`).
+limiter = Limiter(key_func=get_remote_address)

@@ -10,6 +10,12 @@ Life of a row (`status`):
 - ``logged``: no SMTP server is configured, so one log line was written instead.
 - ``failed``: every attempt failed; the sender gave up (`last_error` says why).
 
+`channel` says how it travels (``email`` today; a second channel such as SMS is a new
+value and a new branch in the sender). Mail to a customer carries our own `message_id`
+(remembered, so a reply's In-Reply-To finds the ticket), a `reply_to` that routes back to
+the ticket, and `in_reply_to` when it answers a customer's mail; `ticket_id` names the
+ticket it is about.
+
 `attempts` counts claims (each claim is one try). `last_error` is a short text of the last
 failure and never holds the SMTP password. `notification_id` and `follow_up_id` are plain
 foreign keys to the row that caused the mail, so pages can tell what became of it; this
@@ -38,6 +44,7 @@ class OutboxMessage(db.Model):
         Index("ix_outbox_status_claimed_until", "status", "claimed_until"),
         Index("ix_outbox_notification", "notification_id"),
         Index("ix_outbox_follow_up", "follow_up_id"),
+        Index("ix_outbox_ticket", "ticket_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,6 +63,11 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str | None] = mapped_column(String(ERROR_LENGTH))
     notification_id: Mapped[int | None] = mapped_column(ForeignKey("notifications.id"))
     follow_up_id: Mapped[int | None] = mapped_column(ForeignKey("follow_ups.id"))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    channel: Mapped[str] = mapped_column(String(20), default="email", server_default="email")
+    message_id: Mapped[str | None] = mapped_column(String(250), unique=True)
+    reply_to: Mapped[str | None] = mapped_column(String(320))
+    in_reply_to: Mapped[str | None] = mapped_column(String(250))
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.kind} {self.status}>"

@@ -6,6 +6,7 @@ back change leaves no mail behind. Sending is :mod:`outbox.sender`'s job alone.
 """
 
 from datetime import datetime
+from email.utils import make_msgid
 
 from core.clock import utcnow
 from extensions import db
@@ -22,11 +23,16 @@ def enqueue(
     body_html: str | None = None,
     notification_id: int | None = None,
     follow_up_id: int | None = None,
+    ticket_id: int | None = None,
+    message_id: str | None = None,
+    reply_to: str | None = None,
+    in_reply_to: str | None = None,
     now: datetime | None = None,
 ) -> OutboxMessage:
     """Add one pending mail to `to_address`, first tried at `due_at` (aware); flushed.
 
-    `now` is the creation time (the clock's now when not given).
+    `message_id` (e.g. from `new_message_id`), `reply_to` and `in_reply_to` become the
+    mail's headers; `now` is the creation time (the clock's now when not given).
     """
     if not to_address or not to_address.strip():
         raise ValueError("an outbox message needs an address")
@@ -45,7 +51,17 @@ def enqueue(
         next_attempt_at=due_at,
         notification_id=notification_id,
         follow_up_id=follow_up_id,
+        ticket_id=ticket_id,
+        channel="email",
+        message_id=message_id,
+        reply_to=reply_to,
+        in_reply_to=in_reply_to,
     )
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def new_message_id(domain: str) -> str:
+    """A fresh, globally unique Message-ID such as ``<1701…@hotel.example>``."""
+    return make_msgid(domain=domain or "recovery-desk.invalid")

@@ -57,6 +57,7 @@ class Claim:
     subject: str
     body_text: str
     body_html: str | None
+    headers: Mapping[str, str | None]
 
 
 class PassClock:
@@ -112,7 +113,8 @@ def _due(now: datetime):
     stmt = (
         select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.attempts,
                OutboxMessage.to_address, OutboxMessage.subject, OutboxMessage.body_text,
-               OutboxMessage.body_html)
+               OutboxMessage.body_html, OutboxMessage.message_id, OutboxMessage.reply_to,
+               OutboxMessage.in_reply_to)
         .where(or_(pending, and_(_expired_lease(now), OutboxMessage.attempts < MAX_ATTEMPTS)))
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(1)
@@ -140,8 +142,11 @@ def _claim_next(now: datetime, lease_from: datetime) -> Claim | None:
             if row is None:
                 return None
             if _take(connection, row, lease_from):
+                headers = {"Message-ID": row.message_id, "Reply-To": row.reply_to,
+                           "In-Reply-To": row.in_reply_to,
+                           "References": row.in_reply_to}
                 return Claim(row.id, row.attempts + 1, row.to_address, row.subject,
-                             row.body_text, row.body_html)
+                             row.body_text, row.body_html, headers)
     return None
 
 
@@ -153,7 +158,7 @@ def _attempt(claim: Claim, config: Mapping) -> tuple[str, str | None]:
         return "logged", None
     try:
         smtp.send_mail(config, claim.to_address, claim.subject, claim.body_text,
-                       html=claim.body_html)
+                       html=claim.body_html, headers=claim.headers)
     except Exception as exc:  # noqa: BLE001 - any failure is retried later
         error = short_error(exc, config.get("SMTP_URL", ""))
         log.warning("mail %d to %s failed (attempt %d): %s", claim.id,

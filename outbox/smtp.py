@@ -48,13 +48,18 @@ def parse_smtp_url(url: str) -> SmtpSettings:
 
 
 def build_message(
-    sender: str, to: str, subject: str, body: str, html: str | None = None
+    sender: str, to: str, subject: str, body: str, html: str | None = None,
+    headers: Mapping[str, str | None] | None = None,
 ) -> EmailMessage:
-    """A plain-text mail, with an HTML alternative when `html` is given."""
+    """A plain-text mail, with an HTML alternative when `html` is given; `headers` adds
+    threading headers (Message-ID, Reply-To, In-Reply-To, References) that have a value."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
+    for name, value in (headers or {}).items():
+        if value:
+            message[name] = value
     message.set_content(body)
     if html:
         message.add_alternative(html, subtype="html")
@@ -74,11 +79,12 @@ def _connect(settings: SmtpSettings) -> smtplib.SMTP:
 
 
 def send_mail(
-    config: Mapping, to: str, subject: str, body: str, html: str | None = None
+    config: Mapping, to: str, subject: str, body: str, html: str | None = None,
+    headers: Mapping[str, str | None] | None = None,
 ) -> None:
     """Send one mail through `config["SMTP_URL"]`; raises on any failure."""
     settings = parse_smtp_url(config["SMTP_URL"])
-    message = build_message(config["MAIL_FROM"], to, subject, body, html)
+    message = build_message(config["MAIL_FROM"], to, subject, body, html, headers)
     with _connect(settings) as connection:
         if settings.username:
             connection.login(settings.username, settings.password)

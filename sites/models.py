@@ -28,6 +28,12 @@ class Site(db.Model):
     supervisor_limit: Mapped[Decimal] = mapped_column(
         Numeric(12, 2), default=DEFAULT_SUPERVISOR_LIMIT
     )
+    public_code: Mapped[str | None] = mapped_column(
+        String(40), unique=True, doc="the public complaint form's code: /complain/<code>"
+    )
+    intake_address: Mapped[str | None] = mapped_column(
+        String(254), unique=True, doc="mail to this address opens tickets at this site"
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     holidays: Mapped[list["SiteHoliday"]] = relationship(

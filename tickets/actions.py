@@ -82,6 +82,8 @@ def _apply(entry: registry.Entry, ticket: Ticket, actor, cleaned: dict, now) -> 
         ticket.status = str(entry.destination(outcome.route, start))
         if Status(ticket.status) not in entry.may_land_in(start):
             raise RuntimeError(f"{entry.action}: landed in {ticket.status}, not allowed")
+        if actor is not None and entry.answers_customer:
+            ticket.customer_replied_at = None
         ticket.updated_at = now
         flag_modified(ticket, "updated_at")  # every step is a change: one new version
         refresh_deadlines(ticket, now)

@@ -162,3 +162,81 @@ def open_ticket(actor: User, data: NewTicket, now: datetime) -> Ticket:
             customer.preferred_owner = actor
         db.session.flush()
     return ticket
+
+
+CUSTOMER_CHANNELS = (Channel.WEB, Channel.EMAIL)
+DEFAULT_CUSTOMER_SEVERITY = Severity.MEDIUM
+
+
+@dataclass
+class CustomerComplaint:
+    """What a customer sent themselves (the public form, an e-mail): their words and their
+    contact details, no classification beyond an optional dimension their answer suggests."""
+
+    site: Site
+    channel: str
+    customer: CustomerInput
+    description: str
+    desired_outcome: str = ""
+    booking_ref: str = ""
+    dimension: str | None = None
+    linked_ticket: Ticket | None = None
+
+
+def _check_complaint(data: CustomerComplaint, errors: dict) -> Customer | None:
+    _check_choice(errors, "channel", data.channel, values(CUSTOMER_CHANNELS))
+    if data.dimension is not None:
+        _check_choice(errors, "dimension", data.dimension, values(Dimension))
+    _check_texts(data, errors)
+    known = find_existing_customer(data.site.id, data.customer.phone, data.customer.email)
+    if known is not None:
+        return known
+    try:
+        clean_customer_input(data.customer)
+    except ValidationFailed as failed:
+        errors.update(failed.fields)
+    return None
+
+
+def open_customer_ticket(data: CustomerComplaint, now: datetime) -> Ticket:
+    """A ticket the customer opened: in `new`, clocks running, unclassified (no category;
+    a dimension only when their answer suggests one), no opener. The customer is the site's
+    customer with the same phone or e-mail (the staff intake's rule), else a new one.
+
+    Every field is checked before anything is written (ValidationFailed names them, without
+    a prefix: `name`, `phone`, `email`, `description` …); the caller commits.
+    """
+    errors: dict[str, str] = {}
+    customer = _check_complaint(data, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    if customer is None:
+        customer = create_customer(data.site.id, data.customer)
+    ticket = Ticket(
+        site=data.site,
+        customer=customer,
+        channel=str(data.channel),
+        dimension=data.dimension,
+        category=None,
+        severity=str(DEFAULT_CUSTOMER_SEVERITY),
+        is_safety=False,
+        booking_ref=(data.booking_ref or "").strip(),
+        description=data.description.strip(),
+        desired_outcome=(data.desired_outcome or "").strip(),
+        status=str(Status.NEW),
+        opened_by=None,
+        linked_ticket=data.linked_ticket,
+        created_at=now,
+        updated_at=now,
+    )
+    preferred = customer.preferred_owner
+    if preferred is not None and preferred.is_active:
+        ticket.pending_transfer_to = preferred
+    with db.session.no_autoflush:
+        refresh_deadlines(ticket, now)
+    db.session.add(ticket)
+    opened = {k: [None, v] for k, v in snapshot(ticket).items() if v not in (None, "", False, 0)}
+    record_event(ticket, None, "opened", now, opened)
+    db.session.flush()
+    signals.ticket_opened.send(ticket, actor=None, now=now)
+    return ticket

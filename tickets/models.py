@@ -59,6 +59,7 @@ class Ticket(db.Model):
         Index("ix_tickets_site_owned", "site_id", "owned_at"),
         Index("ix_tickets_site_declined", "site_id", "declined_at"),
         Index("ix_tickets_site_next_contact", "site_id", "next_contact_by"),
+        Index("ix_tickets_site_customer_replied", "site_id", "customer_replied_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,8 +67,10 @@ class Ticket(db.Model):
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
     channel: Mapped[str] = mapped_column(String(20))
-    dimension: Mapped[str] = mapped_column(String(20))
-    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
+    # Empty while unclassified (a complaint from the public form or e-mail): the first
+    # person to own the ticket classifies it.
+    dimension: Mapped[str | None] = mapped_column(String(20))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
     severity: Mapped[str] = mapped_column(String(10))
     is_safety: Mapped[bool] = mapped_column(Boolean, default=False)
     booking_ref: Mapped[str] = mapped_column(String(80), default="")
@@ -75,12 +78,20 @@ class Ticket(db.Model):
     desired_outcome: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default="new")
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    opened_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    opened_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id"), doc="empty when the customer opened it (web form, e-mail)"
+    )
     pending_transfer_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     pending_approval_kind: Mapped[str | None] = mapped_column(String(10))
     signoff_requested_from_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)
     reopened_count: Mapped[int] = mapped_column(Integer, default=0)
+    customer_replied_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, doc="the customer wrote and staff have not answered yet"
+    )
+    linked_ticket_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tickets.id"), doc="the earlier ticket this one continues"
+    )
 
     acknowledgement: Mapped[str] = mapped_column(Text, default="")
     next_contact_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -115,9 +126,10 @@ class Ticket(db.Model):
 
     site: Mapped[Site] = relationship()
     customer: Mapped[Customer] = relationship()
-    category: Mapped[Category] = relationship()
+    category: Mapped[Category | None] = relationship()
+    linked_ticket: Mapped["Ticket | None"] = relationship(remote_side="Ticket.id")
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
-    opened_by: Mapped[User] = relationship(foreign_keys=[opened_by_id])
+    opened_by: Mapped[User | None] = relationship(foreign_keys=[opened_by_id])
     pending_transfer_to: Mapped[User | None] = relationship(foreign_keys=[pending_transfer_to_id])
     signoff_requested_from: Mapped[User | None] = relationship(
         foreign_keys=[signoff_requested_from_id]
@@ -148,6 +160,12 @@ class Ticket(db.Model):
     def ref(self) -> str:
         """The human reference, derived from the id: SR-000123."""
         return format_ref(self.id)
+
+    @property
+    def is_classified(self) -> bool:
+        """A dimension and a category are set (False for a customer's own complaint until
+        it is owned)."""
+        return self.dimension is not None and self.category_id is not None
 
     @property
     def current_offer(self) -> "FixOffer | None":

@@ -2,7 +2,9 @@
 
 An entry names who may take the action in which state (`who`), the state each of its
 routes leads to (`leads_to`; STAY keeps the state), its field rule, its effect, its web
-form, its API verb, its label (timeline, flash) and button, and the words of its refusal.
+form, its API verb, its label (timeline, flash) and button, the words of its refusal, and
+whether a person taking it answers a customer who wrote (`answers_customer`: the ticket
+stops waiting on staff).
 The order of `ENTRIES` is the order of the ticket page's next steps: the step that moves
 the ticket forward first. Workflow checks, forms, buttons and the API routes all read it.
 """
@@ -39,6 +41,7 @@ class Entry:
     version_optional: bool = False
     inline: bool = False
     api_media: str = "json"
+    answers_customer: bool = False
 
     def destination(self, route: str, current: Status) -> Status:
         """The state the ticket moves to when the effect took `route`."""
@@ -70,14 +73,14 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(Action.OFFER_FIX, _each((Status.OWNED, Status.FIX_OFFERED), Who.OWNER),
           {"offered": Status.FIX_OFFERED, "needs_approval": Status.AWAITING_APPROVAL},
           field_rules.offer_fix, effects.offer_fix, forms.OfferFixForm, "offer-fix",
-          _l("Fix offered"), _l("Offer a fix"), "given a fix offer"),
+          _l("Fix offered"), _l("Offer a fix"), "given a fix offer", answers_customer=True),
     Entry(Action.RECORD_RESPONSE, {Status.FIX_OFFERED: Who.OWNER}, _stays(),
           field_rules.record_response, effects.record_response, forms.ResponseForm,
           "record-response", _l("Customer answered"), _l("Record the customer's answer"),
           "given the customer's answer"),
     Entry(Action.RESOLVE, {Status.FIX_OFFERED: Who.OWNER}, {effects.DONE: Status.RESOLVED},
           field_rules.resolve, effects.resolve, forms.ResolveForm, "resolve",
-          _l("Resolved"), _l("Resolve"), "resolved"),
+          _l("Resolved"), _l("Resolve"), "resolved", answers_customer=True),
     Entry(Action.FOLLOW_UP, {Status.RESOLVED: Who.ANYONE}, _stays(),
           field_rules.follow_up, effects.follow_up, forms.FollowUpForm, "follow-ups",
           _l("Follow-up recorded"), _l("Record a follow-up"), "followed up",
@@ -93,7 +96,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(Action.LOG_CONTACT,
           {Status.NEW: Who.ANYONE, **_each(WORKING_STATES, Who.OWNER_OR_LEAD)}, _stays(),
           field_rules.log_contact, effects.log_contact, forms.ContactForm, "contacts",
-          _l("Contact logged"), _l("Log a contact"), "given a contact log"),
+          _l("Contact logged"), _l("Log a contact"), "given a contact log", answers_customer=True),
     Entry(Action.REJECT, {Status.AWAITING_APPROVAL: Who.APPROVER},
           {effects.DONE: Status.OWNED},
           field_rules.reason, effects.reject, forms.RejectForm, "reject",
@@ -104,7 +107,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(Action.DECLINE, _each((Status.OWNED, Status.FIX_OFFERED), Who.OWNER),
           {"declined": Status.DECLINED, "needs_signoff": Status.AWAITING_APPROVAL},
           field_rules.decline, effects.decline, forms.DeclineForm, "decline",
-          _l("Declined"), _l("Decline"), "declined"),
+          _l("Declined"), _l("Decline"), "declined", answers_customer=True),
     Entry(Action.REASSIGN, _each(OPEN_STATES, Who.LEAD), _stays(),
           field_rules.reassign, effects.reassign, forms.ReassignForm, "reassign",
           _l("Reassigned"), _l("Reassign"), "reassigned"),

@@ -35,7 +35,7 @@ def smtp_log(app, monkeypatch):
     """Pretend SMTP: record what would be sent."""
     sent = []
     app.config["SMTP_URL"] = "smtp://mail.example:25"
-    monkeypatch.setattr(smtp, "send_mail", lambda config, to, subject, body, html=None: sent.append(
+    monkeypatch.setattr(smtp, "send_mail", lambda config, to, subject, body, html=None, headers=None: sent.append(
         (to, subject, body)))
     return sent
 
@@ -132,7 +132,7 @@ def smtp_down(app, monkeypatch):
     tries = []
     app.config["SMTP_URL"] = "smtp://mail.example:25"
 
-    def failing(config, to, subject, body, html=None):
+    def failing(config, to, subject, body, html=None, headers=None):
         tries.append(to)
         raise OSError("connection refused")
 

@@ -19,8 +19,10 @@ SKIPPED = {".venv", "tests", "migrations", ".git", "instance", "static", "templa
 # Highest first. Within the entry layer no package imports another.
 LAYERS: list[set[str]] = [
     {"app"},
-    {"jobs", "demo", "api", "admin", "home", "supervision", "maintenance"},
+    {"jobs", "demo", "api", "admin", "home", "supervision", "maintenance", "public"},
     {"reports", "privacy"},
+    {"mailin"},
+    {"correspondence"},
     {"followups"},
     {"notifications"},
     {"tickets"},

@@ -1,0 +1,1 @@
+"""Writing with the customer: messages in and out of a ticket, the status link, canned replies."""

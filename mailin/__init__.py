@@ -1,0 +1,1 @@
+"""E-mail intake: a customer's mail opens a ticket or joins the one it answers."""

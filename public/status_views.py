@@ -1,0 +1,3 @@
+"""(routes being written)"""
+
+from public.blueprint import bp  # noqa: F401
