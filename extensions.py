@@ -1,9 +1,9 @@
 """Unbound extension objects, initialised by `app.create_app` (no circular imports)."""
 
 from flask_babel import Babel
+from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy

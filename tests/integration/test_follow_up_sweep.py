@@ -35,7 +35,7 @@ def smtp_log(app, monkeypatch):
     """Pretend SMTP: record what would be sent."""
     sent = []
     app.config["SMTP_URL"] = "smtp://mail.example:25"
-    monkeypatch.setattr(smtp, "send_mail", lambda config, to, subject, body, html=None, headers=None: sent.append(
+    monkeypatch.setattr(smtp, "send_mail", lambda config, to, subject, body, html=None, **_: sent.append(
         (to, subject, body)))
     return sent
 

@@ -70,7 +70,7 @@ def sent(app, monkeypatch):
     """Pretend SMTP: record (url, to, subject, body, html) of each mail sent."""
     app.config["SMTP_URL"] = SMTP
     record = []
-    monkeypatch.setattr(smtp, "send_mail", lambda config, to, subject, body, html=None, headers=None:
+    monkeypatch.setattr(smtp, "send_mail", lambda config, to, subject, body, html=None, **_:
                         record.append((config["SMTP_URL"], to, subject, body, html)))
     return record
 

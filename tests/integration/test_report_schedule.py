@@ -81,7 +81,7 @@ def test_managers_hear_about_their_site_and_all_sites_by_html_mail(app, two_site
     _east, _west, people = two_sites
     sent = []
     app.config["SMTP_URL"] = "smtp://mail.example:25"
-    monkeypatch.setattr(smtp, "send_mail", lambda config, to, subject, body, html=None, headers=None:
+    monkeypatch.setattr(smtp, "send_mail", lambda config, to, subject, body, html=None, **_:
                         sent.append((to, subject, body, html)))
     monday = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
     _job(app, datetime(2026, 11, 23, 0, 30, tzinfo=UTC))
