@@ -35,8 +35,8 @@ def smtp_log(app, monkeypatch):
     """Pretend SMTP: record what would be sent."""
     sent = []
     app.config["SMTP_URL"] = "smtp://mail.example:25"
-    monkeypatch.setattr(smtp, "send_mail", lambda config, to, subject, body, html=None, **_: sent.append(
-        (to, subject, body)))
+    monkeypatch.setattr(smtp, "send_mail", lambda config, to, subject, body, html=None, **_:
+                        sent.append((to, subject, body)))
     return sent
 
 
