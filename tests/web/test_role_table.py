@@ -159,6 +159,10 @@ ROWS = [
          params={"figure": "new"}),
     page("reports.tickets", "GET", "/reports/weekly/tickets", 403, 200, 200, 404,
          params={"figure": "new", "site": "{site}"}),
+    # Customer side: the public complaint form and the site poster.
+    # Customer side: the status page and the ticket slip.
+    # Customer side: e-mail intake review.
+    # Customer side: canned replies.
     # Assets.
     public("static", "GET", "/static/js/customer_search.js", 200),
     public("bootstrap.static", "GET", "/bootstrap/static/css/bootstrap.min.css", 200),
