@@ -60,10 +60,18 @@ class Policy:
     level2_delay_percent: int = 50
 
     def target(
-        self, clock: str, dimension: str, severity: str, tier: str = "standard"
+        self, clock: str, dimension: str | None, severity: str, tier: str = "standard"
     ) -> timedelta:
-        """The business-time target of `clock` for a ticket of this kind and customer tier."""
-        seconds = Decimal(self.targets[dimension][severity][clock] * 60)
+        """The business-time target of `clock` for a ticket of this kind and customer tier.
+
+        An unclassified ticket (no dimension yet: the customer's own complaint) gets the
+        strictest target of its severity across the dimensions; owning it classifies it
+        and its clocks are re-timed then."""
+        if dimension is None:
+            minutes = min(self.targets[each][severity][clock] for each in DIMENSIONS)
+        else:
+            minutes = self.targets[dimension][severity][clock]
+        seconds = Decimal(minutes * 60)
         scaled = seconds * self.tier_multipliers.get(tier, Decimal("1"))
         return timedelta(seconds=int(scaled.to_integral_value()))
 

@@ -124,3 +124,13 @@ def test_no_escalation_is_ever_skipped(done, minutes):
     taken = {Step(done), *steps_due(LADDER, Step(done), now)}
     reached = [step for step in (Step.LEVEL_1, Step.LEVEL_2) if LADDER.moment(step) <= now]
     assert all(step in taken or step < done for step in reached)
+
+
+def test_an_unclassified_ticket_gets_the_strictest_target_of_its_severity():
+    from sla.policy import DIMENSIONS, Policy, default_targets
+
+    targets = default_targets()
+    targets["empathy"]["medium"]["first_response"] = 30
+    policy = Policy(targets=targets)
+    strictest = min(policy.target("first_response", d, "medium") for d in DIMENSIONS)
+    assert policy.target("first_response", None, "medium") == strictest == timedelta(minutes=30)
