@@ -17,6 +17,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     app.config.from_mapping(Config().as_dict())
     if config_overrides:
         app.config.from_mapping(config_overrides)
+    trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -26,6 +27,16 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     register_template_helpers(app)
     register_scheduler(app)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, the client's address and scheme come from
+    their X-Forwarded-For/-Proto headers (rate limits count per client address)."""
+    count = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def configure_logging() -> None:
@@ -45,12 +56,14 @@ def register_scheduler(app: Flask) -> None:
 def register_signals() -> None:
     """Higher packages listen to lower ones (a ticket resolved → follow-ups planned; a step
     taken → the people who must act next told). Connecting twice is harmless."""
+    from correspondence import outbound as correspondence_outbound
     from followups import services as followup_services
     from notifications import alerts
     from tickets import recompute
 
     alerts.connect()
     followup_services.connect()
+    correspondence_outbound.connect()
     recompute.connect()
 
 
@@ -101,7 +114,7 @@ def _normalise(locale: str) -> str:
 
 
 def register_blueprints(app: Flask) -> None:
-    from admin import categories, sites, users
+    from admin import categories, replies, sites, users
     from api import base as api_base
     from api import notifications as api_notifications  # noqa: F401 - registers the API routes
     from api import reports as api_reports  # noqa: F401 - registers the API routes
@@ -109,12 +122,14 @@ def register_blueprints(app: Flask) -> None:
     from auth import account_views
     from auth import views as auth_views
     from correspondence import models as correspondence_models  # noqa: F401 - tables
+    from correspondence import slip_views
     from customers import views as customer_views
     from followups import models as followup_models  # noqa: F401 - tables for create_all
     from followups import survey_views
     from followups import views as followup_views
     from home import views as home_views
     from mailin import models as mailin_models  # noqa: F401 - tables for create_all
+    from mailin import views as mailin_views
     from notifications import views as notification_views
     from privacy import views as privacy_views
     from public import complaint_views, status_views  # noqa: F401 - register their routes
@@ -132,14 +147,17 @@ def register_blueprints(app: Flask) -> None:
         sites.bp,
         users.bp,
         categories.bp,
+        replies.bp,
         customer_views.bp,
         ticket_views.bp,
+        slip_views.bp,
         sla_views.bp,
         notification_views.bp,
         followup_views.bp,
         survey_views.bp,
         report_views.bp,
         privacy_views.bp,
+        mailin_views.bp,
         public_bp,
         api_base.bp,
     ):
@@ -156,18 +174,20 @@ def register_commands(app: Flask) -> None:
     from auth import cli as auth_cli
     from demo import cli as demo_cli
     from jobs import cli as jobs_cli
+    from mailin import cli as mail_cli
     from maintenance import cli as maintenance_cli
     from outbox import cli as outbox_cli
     from reports import cli as report_cli
     from sites import cli as sites_cli
 
     for module in (jobs_cli, sites_cli, auth_cli, demo_cli, outbox_cli, report_cli,
-                   maintenance_cli):
+                   maintenance_cli, mail_cli):
         module.init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:
     from core import formatting
+    from correspondence import template_helpers as correspondence_helpers
     from followups import views as followup_views
     from home import navigation
     from notifications import views as notification_views
@@ -182,3 +202,4 @@ def register_template_helpers(app: Flask) -> None:
     notification_views.init_app(app)
     report_views.init_app(app)
     template_helpers.init_app(app)
+    correspondence_helpers.init_app(app)

@@ -74,6 +74,20 @@ class Config:
         self.IMAP_URL = os.environ.get("IMAP_URL", "")
         # Flask-Limiter storage: memory:// (one process) or redis://host:6379/0 (shared).
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        # Always set: the limiter is one shared object, so an app created with limits off
+        # (a test) must not leave them off for the next one.
+        self.RATELIMIT_ENABLED = _bool_env("RATELIMIT_ENABLED", True)
+        # Complaints one client address may send through the public form (POSTs).
+        self.RATELIMIT_COMPLAINT = os.environ.get("RATELIMIT_COMPLAINT",
+                                                  "5 per minute; 20 per hour")
+        # Answers and messages one client address may send from status pages (POSTs).
+        self.RATELIMIT_STATUS_PAGE = os.environ.get("RATELIMIT_STATUS_PAGE", "10 per minute")
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0:
+        # none). Rate limits and sign-in throttling count per client address: behind a proxy
+        # set this, or every guest shares the proxy's address.
+        proxies = os.environ.get("TRUSTED_PROXIES", "").strip()
+        self.TRUSTED_PROXIES = int(proxies) if proxies.isascii() and proxies.isdigit() else 0
+        self.MAIL_MAX_BYTES = 15 * 1024 * 1024  # bigger intake mail is held, not parsed
         # Behind HTTPS (either setting): Secure cookies and HSTS (core.security).
         scheme = os.environ.get("PREFERRED_URL_SCHEME", "").strip().lower()
         self.PREFERRED_URL_SCHEME = scheme or "http"

@@ -48,7 +48,21 @@ class SiteForm(FlaskForm):
     )
     front_desk_limit = StringField(_l("Front-desk empowerment limit"), default="200.00")
     supervisor_limit = StringField(_l("Supervisor empowerment limit"), default="2000.00")
+    public_code = StringField(
+        _l("Public code"),
+        validators=[Optional(), Length(max=40)],
+        description=_l("The guests' complaint form is at /complain/CODE: lowercase letters, "
+                       "digits and hyphens. Leave empty for a code made from the name."),
+    )
+    intake_address = EmailField(
+        _l("Intake e-mail address"),
+        validators=[Optional(), Length(max=254)],
+        description=_l("Mail to this address opens tickets at this site (optional)."),
+    )
     submit = SubmitField(_l("Save site"))
+
+    CODE_OFF_HINT = _l("The guests' complaint form is at /complain/CODE: lowercase letters, "
+                       "digits and hyphens. Leave empty to switch the form off.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -48,7 +48,7 @@ def ticket_summary(ticket: Ticket) -> dict:
         },
         "channel": ticket.channel,
         "dimension": ticket.dimension,
-        "category": ticket.category.name,
+        "category": ticket.category.name if ticket.category else None,
         "severity": ticket.severity,
         "is_safety": ticket.is_safety,
         "description": ticket.description,
@@ -57,11 +57,13 @@ def ticket_summary(ticket: Ticket) -> dict:
         "pending_transfer_to": (
             ticket.pending_transfer_to.username if ticket.pending_transfer_to else None
         ),
-        "opened_by": ticket.opened_by.username,
+        "opened_by": ticket.opened_by.username if ticket.opened_by else None,
         "created_at": iso(ticket.created_at),
         "updated_at": iso(ticket.updated_at),
         "next_contact_by": iso(ticket.next_contact_by),
         "escalation_level": ticket.escalation_level,
+        "classified": ticket.is_classified,
+        "customer_replied_at": iso(ticket.customer_replied_at),
         "sla": sla_json(ticket),
     }
 

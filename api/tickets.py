@@ -295,7 +295,7 @@ def ticket_action(ref: str, verb: str):
     body = json_body()
     version = _version(body, entry)
     data = _datetimes(_flatten({k: v for k, v in body.items() if k != "version"}))
-    if entry.action == "reclassify":
+    if entry.action in ("reclassify", "own"):
         data["category_id"] = _category_id(_text(body, "category"))
     try:
         perform(ticket, entry.action, g.api_user, data, version=version, now=utcnow())

@@ -14,16 +14,19 @@ the next request after the database is back succeeds without a restart.
 
 import logging
 import sqlite3
+import time
 
 import psycopg
 from flask import Flask, current_app, flash, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_limiter.errors import RateLimitExceeded
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from core.domain_errors import Conflict, Refused
 from core.validation import ValidationFailed
+from extensions import limiter
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +96,26 @@ def handle_http_error(error: HTTPException):
     if wants_json():
         return json_error(status, error.description or str(error))
     return error_page(status, ERROR_TITLES.get(status, error.name))
+
+
+def _seconds_until_allowed() -> int:
+    """When the limit just breached lets this client in again (at least a second)."""
+    current = limiter.current_limit
+    if current is None:
+        return RETRY_AFTER_SECONDS
+    return max(1, int(current.reset_at - time.time()))
+
+
+def handle_rate_limited(error: RateLimitExceeded):
+    """429 with Retry-After. A route whose limit built its own answer (Flask-Limiter's
+    `on_breach`: the public form shown again with what was typed) gets that answer."""
+    if error.response is not None:
+        response = error.response
+    else:
+        response = current_app.make_response(handle_http_error(error))
+    response.status_code = 429
+    response.headers.setdefault("Retry-After", str(_seconds_until_allowed()))
+    return response
 
 
 def handle_validation_failed(error: ValidationFailed):
@@ -180,6 +203,7 @@ def handle_unexpected_error(error: Exception, check_database: bool = True):
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(RateLimitExceeded, handle_rate_limited)
     app.register_error_handler(ValidationFailed, handle_validation_failed)
     app.register_error_handler(Refused, handle_refused)
     app.register_error_handler(Conflict, handle_conflict)

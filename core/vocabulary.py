@@ -167,7 +167,7 @@ CHANNEL_LABELS = {
     Channel.FRONT_DESK: _l("At the front desk"),
     Channel.PHONE: _l("Phone"),
     Channel.EMAIL: _l("E-mail"),
-    Channel.WEB: _l("Web"),
+    Channel.WEB: _l("Web form"),
     Channel.SOCIAL: _l("Social media"),
     Channel.SURVEY: _l("Survey"),
 }

@@ -18,8 +18,10 @@ from auth.models import User
 from auth.services import UserInput, create_user
 from core.clock import utcnow
 from core.vocabulary import Channel
+from correspondence.starter_replies import add_starter_templates
 from customers.models import Customer
 from customers.services import CustomerInput, create_customer
+from demo.customer_side import seed_customer_side
 from demo.plays import DESKS, OLD, PLAN, STORY_KINDS, Play
 from demo.stories import (
     ACKS,
@@ -244,7 +246,7 @@ def seed_tickets(site: Site, users: list[User]) -> int:
     builder = DemoBuilder(site, cast, utcnow())
     since = builder.now - timedelta(days=OLD[1] + 2)
     customers = seed_customers(site, cast, builder.rng, since)
-    return builder.build(customers)
+    return builder.build(customers) + seed_customer_side(site, cast, builder.now)
 
 
 def seed_demo() -> bool:
@@ -253,5 +255,6 @@ def seed_demo() -> bool:
         return False
     site = seed_site()
     users = seed_users(site)
+    add_starter_templates(utcnow())
     seed_tickets(site, users)
     return True

@@ -27,6 +27,7 @@ MAIN_ITEMS = (
     NavItem("tickets.site", _l("All tickets"), "work_tickets"),
     NavItem("customers.index", _l("Customers"), "work_tickets"),
     NavItem("sla.board", _l("SLA board"), "escalate_tickets"),
+    NavItem("mailin.held", _l("Held mail"), "escalate_tickets"),
     NavItem("reports.weekly", _l("Weekly report"), "view_reports"),
 )
 
@@ -34,6 +35,7 @@ ACCOUNT_ITEMS = (
     NavItem("sites.index", _l("Sites"), "manage_sites"),
     NavItem("users.index", _l("Users"), "manage_users"),
     NavItem("categories.index", _l("Categories"), "edit_categories"),
+    NavItem("replies.index", _l("Canned replies"), "edit_categories"),
     NavItem("sla.policy", _l("SLA policy"), "edit_sla_policy"),
     NavItem("account.tokens", _l("API tokens"), "work_tickets"),
     NavItem("auth.change_password", _l("Change password"), "work_tickets"),

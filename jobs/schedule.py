@@ -1,6 +1,7 @@
 """The schedule (APScheduler): the SLA sweep every minute, the outbox every 15 seconds,
 every five minutes a look at whether a site's Monday 08:00 has come, to store and mail
-last week's report, and once a day the retention rule for inactive customers. Each job
+last week's report, once a day the retention rule for inactive customers, and every minute
+the customers' mail from IMAP_URL when it is set. Each job
 runs behind `core.transaction.run_job`: one commit on success, a rollback and a log line
 on failure, never an exception into the scheduler.
 
@@ -75,6 +76,25 @@ def run_retention(app: Flask) -> None:
         log.info("retention: %d inactive customer(s) anonymised", erased)
 
 
+def run_mail_poll(app: Flask) -> None:
+    """Customers' mail from IMAP_URL (scheduled only when it is set): each message ingested
+    and committed on its own, an unreachable mailbox one log line."""
+    from mailin.poll import ImapProblem, counts_line, poll
+
+    def job():
+        try:
+            return poll(app.config["IMAP_URL"], utcnow)
+        except ImapProblem as problem:
+            log.error("mail poll: %s; it runs again in a minute", problem)
+            return None
+
+    counts = run_job(app, "mail poll", job)
+    if counts:
+        log.info("mail poll: %s", counts_line(counts))
+
+
+MAIL_POLL_JOB = (run_mail_poll, timedelta(minutes=1), "mail-poll")
+
 JOBS = (
     (run_sweep, timedelta(minutes=1), "sla-sweep"),
     (run_outbox, timedelta(seconds=15), "outbox"),
@@ -84,8 +104,10 @@ JOBS = (
 
 
 def add_jobs(scheduler: BaseScheduler, app: Flask) -> None:
-    """Fixed ids, replaced on restart; every job runs once at start to catch up."""
-    for job, interval, job_id in JOBS:
+    """Fixed ids, replaced on restart; every job runs once at start to catch up. The mail
+    poll is scheduled only when IMAP_URL is set."""
+    jobs = JOBS + ((MAIL_POLL_JOB,) if app.config.get("IMAP_URL") else ())
+    for job, interval, job_id in jobs:
         scheduler.add_job(
             job,
             "interval",

@@ -6,9 +6,10 @@ sla_level_2) to one person must not outnumber the ladder events it announces (th
 note is the notification's message, so a restarted clock may tell it again).
 
 Outbox rows: `sent` and `logged` are delivered; `pending` with a next attempt and
-`sending` within its lease are being tried. Anything else is a finding: `failed` (the
-sender gave up), a `sending` row whose lease ran out (its sender died mid-send), a pending
-row with no next attempt, an unknown status.
+`sending` within its lease are being tried; `failed` because the customer's personal data
+was erased before it went (`privacy.redaction.CANCELLED`) was withdrawn on purpose.
+Anything else is a finding: `failed` (the sender gave up), a `sending` row whose lease
+ran out (its sender died mid-send), a pending row with no next attempt, an unknown status.
 """
 
 from collections import Counter, defaultdict
@@ -18,6 +19,7 @@ from sqlalchemy import and_, not_, or_
 
 from maintenance.findings import Finding, TicketFacts
 from outbox.models import OutboxMessage
+from privacy.redaction import CANCELLED
 from tickets.escalation import STEP_EVENTS
 
 LADDER_KINDS = set(STEP_EVENTS.values())
@@ -55,6 +57,7 @@ def undelivered_condition(now: datetime):
         row.status.in_(("sent", "logged")),
         and_(row.status == "pending", row.next_attempt_at.is_not(None)),
         and_(row.status == "sending", row.claimed_until.is_not(None), row.claimed_until > now),
+        and_(row.status == "failed", row.last_error == CANCELLED),
     )
     return not_(fine)
 

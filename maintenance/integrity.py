@@ -6,7 +6,8 @@ never sees a ticket without the events committed with it. Tickets are read in ba
 id order (keyset: `id > last id`), each batch with a fixed number of queries (the tickets
 with their customer, owner, offers and site; their events; their notifications), and the
 session is cleared after each batch: memory and queries follow the batch size, not the
-archive. The checks are in `ticket_checks`, `timing_checks` and `delivery_checks`.
+archive. The checks are in `ticket_checks`, `timing_checks`, `delivery_checks` and
+`customer_checks` (the customer side: classification, opener, links, messages, intake).
 """
 
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from core.clock import utcnow
 from extensions import db
 from followups.models import FollowUp
-from maintenance import delivery_checks, ticket_checks, timing_checks
+from maintenance import customer_checks, delivery_checks, ticket_checks, timing_checks
 from maintenance.findings import EventFact, Finding, NotificationFact, TicketFacts
 from notifications.models import Notification
 from outbox.models import OutboxMessage
@@ -39,6 +40,9 @@ TICKET_CHECKS = (
     ticket_checks.check_escalations,
     delivery_checks.check_notifications,
     timing_checks.check_due_times,
+    customer_checks.check_classified,
+    customer_checks.check_opener,
+    customer_checks.check_link,
 )
 
 
@@ -131,16 +135,17 @@ def check_tickets(session: Session, report: IntegrityReport, size: int) -> None:
 
 
 def _outbox_refs(session: Session, rows) -> dict[int, str]:
-    """The ticket reference each outbox row is about, where it is about one."""
+    """The ticket reference each outbox row is about, where it is about one (its own
+    ticket, a customer's mail; else its notification's or follow-up's)."""
     by_note = {r.notification_id: r.id for r in rows if r.notification_id is not None}
     by_follow_up = {r.follow_up_id: r.id for r in rows if r.follow_up_id is not None}
-    refs = {}
+    refs = {r.id: format_ref(r.ticket_id) for r in rows if r.ticket_id is not None}
     for model, wanted in ((Notification, by_note), (FollowUp, by_follow_up)):
         if wanted:
             found = session.execute(select(model.id, model.ticket_id)
                                     .where(model.id.in_(list(wanted))))
             refs.update({wanted[key]: format_ref(ticket_id) for key, ticket_id in found
-                         if ticket_id is not None})
+                         if ticket_id is not None and wanted[key] not in refs})
     return refs
 
 
@@ -149,7 +154,7 @@ def check_outbox(session: Session, report: IntegrityReport, now: datetime, size:
     report.outbox = session.scalar(select(func.count(OutboxMessage.id))) or 0
     row, last_id = OutboxMessage, 0
     columns = (row.id, row.status, row.attempts, row.claimed_until, row.last_error,
-               row.notification_id, row.follow_up_id)
+               row.notification_id, row.follow_up_id, row.ticket_id)
     while True:
         rows = session.execute(
             select(*columns).where(delivery_checks.undelivered_condition(now), row.id > last_id)
@@ -173,5 +178,7 @@ def check_integrity(now: datetime | None = None, batch: int = BATCH) -> Integrit
     with snapshot_session() as session:
         check_tickets(session, report, batch)
         check_outbox(session, report, now, batch)
+        report.findings.extend(customer_checks.message_mail_findings(session))
+        report.findings.extend(customer_checks.intake_findings(session))
     return report
 

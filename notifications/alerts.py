@@ -7,14 +7,18 @@ A fix over the owner's limit goes to those who can approve it; a decline to the 
 asked to sign it off; a handover to its receiver; a manual escalation to the level it
 reaches; a decision (approved, sent back) and a reopening back to the owner. Critical and
 safety tickets are delivered at once, the rest in the recipient's site hours. A safety
-complaint reaches managers and the site's supervisors as it is opened; each escalation step
-of the SLA sweep reaches the level it climbs to.
+complaint reaches managers and the site's supervisors as it is opened; a complaint the guest
+sent themselves (the web form, e-mail) reaches the site's front desk and supervisors; each
+escalation step of the SLA sweep reaches the level it climbs to.
 """
 
 from datetime import datetime
 
+from sqlalchemy import select
+
 from auth.models import User
-from core.vocabulary import Status
+from core.vocabulary import Role, Status
+from extensions import db
 from notifications.services import active_managers, active_supervisors, notify
 from sla.ladder import Step
 from tickets import signals
@@ -89,8 +93,32 @@ def _on_step(ticket: Ticket, *, action: str, actor: User | None, data: dict,
     after_step(ticket, action, actor, now)
 
 
-def _on_opened(ticket: Ticket, *, actor: User, now: datetime) -> None:
-    """A safety or health complaint reaches the managers and site supervisors at once."""
+CUSTOMER_CHANNEL_WORDS = {"web": "through the web form", "email": "by e-mail"}
+
+
+def _site_desk_and_supervisors(site) -> list[User]:
+    """The site's active front-desk users and supervisors: who is on duty for new tickets."""
+    stmt = select(User).where(
+        User.site_id == site.id, User.active.is_(True),
+        User.role.in_([str(Role.FRONT_DESK), str(Role.SUPERVISOR)]),
+    )
+    return list(db.session.scalars(stmt.order_by(User.id)))
+
+
+def _customer_opened(ticket: Ticket, now: datetime) -> None:
+    """A ticket the guest opened (the web form, e-mail) waits for someone at the site to own
+    it: the site's front desk and supervisors are told (in their site's hours)."""
+    how = CUSTOMER_CHANNEL_WORDS.get(ticket.channel, f"by {ticket.channel}")
+    message = f"{ticket.ref}: a guest complained {how}. Own it."
+    notify(_site_desk_and_supervisors(ticket.site), "customer_opened", message, ticket=ticket,
+           now=now)
+
+
+def _on_opened(ticket: Ticket, *, actor: User | None, now: datetime) -> None:
+    """A safety or health complaint reaches the managers and site supervisors at once; a
+    complaint the customer sent themselves (no actor) reaches the site's staff."""
+    if actor is None:
+        _customer_opened(ticket, now)
     if not ticket.is_safety:
         return
     message = f"{ticket.ref}: safety or health complaint at {ticket.site.name}. Act now."

@@ -23,7 +23,16 @@ Rules of `erase_customer`:
   cancelled survey leaves the response rate's count of surveys due, and past weeks' figures
   would change; an unreachable one counts as due and unanswered, as an open one did.
 - **What is already written** — past events, notifications, mails, stored weekly reports —
-  is redacted (privacy.redaction); unsent mail to them is withdrawn.
+  is redacted (privacy.redaction); unsent mail to them is withdrawn (deleted, or cancelled
+  when a message on the ticket records it), so nothing is mailed to them afterwards.
+- **The messages and mail of the customer side**: every message exchanged on their tickets
+  (both ways) keeps its row with its body and short text "[erased]"; their incoming mail
+  loses its sender, subject and raw bytes (its Message-ID stays, so a copy delivered again
+  still opens nothing). Their status links keep working — the page reads the ticket and
+  its messages, which now hold nothing personal.
+- **Figures that need the address**: the weekly report counts tickets whose customer has an
+  e-mail address (acknowledged in writing); the erasure event says `customer_email`: ["on
+  file", "erased"] on each ticket of a customer who had one, so that figure stays.
 - **Audit**: one `customer_erased` event per ticket (one new version each, the ticket's
   invariant "version = number of events" holds) and one privacy log row, saying who (None:
   the system), why and how much, never an erased value.
@@ -59,6 +68,7 @@ NOTES = {
     BY_RETENTION: "The customer's personal data was erased by the retention rule.",
 }
 CONFIRM_WORD = "ERASE"
+EMAIL_ON_FILE = ["on file", "erased"]  # read by reports.sets (EMAIL_ON_FILE)
 FOLLOW_UP_OUTCOME = "unreachable"
 ALREADY_ERASED = "This customer's personal data has already been erased."
 TICKET_CHANGED = "One of the customer's tickets changed meanwhile; nothing was erased. Try again."
@@ -75,11 +85,15 @@ class Erasure:
     notifications_redacted: int = 0
     mails_redacted: int = 0
     mails_withdrawn: int = 0
+    messages_redacted: int = 0
+    inbound_mail_redacted: int = 0
     reports_redacted: int = 0
     per_ticket: dict = field(default_factory=dict, repr=False)
+    messages_per_ticket: dict = field(default_factory=dict, repr=False)
 
     def counts(self) -> dict:
-        return {key: value for key, value in asdict(self).items() if key != "per_ticket"}
+        return {key: value for key, value in asdict(self).items()
+                if key not in ("per_ticket", "messages_per_ticket")}
 
 
 def confirms(customer: Customer, typed: str | None) -> bool:
@@ -101,13 +115,18 @@ def _claim(customer: Customer, now: datetime) -> None:
         raise Refused(ALREADY_ERASED)
 
 
-def _customer_words(tickets: list[Ticket]) -> list[str]:
-    """What the customer said or wrote themselves."""
+def _customer_words(tickets: list[Ticket], messages: list, subjects: list[str]) -> list[str]:
+    """What the customer said or wrote themselves: on the ticket, in survey answers, in
+    their messages (and the previews of them the audit trail quotes), in their mail's
+    subjects."""
     words = [getattr(ticket, name) for ticket in tickets for name in CUSTOMER_WORDS]
     words += [
         attempt.comment for ticket in tickets for follow_up in ticket.follow_ups
         for attempt in follow_up.attempts if attempt.by_customer
     ]
+    words += [text for message in messages if message.is_from_customer
+              for text in (message.body, message.short_text)]
+    words += subjects
     return [text for text in words if text]
 
 
@@ -150,6 +169,11 @@ def _anonymise_ticket(ticket: Ticket, scrubber: Scrubber, now: datetime,
     redacted = done.per_ticket.get(ticket.id, 0)
     if redacted:
         changes["events_redacted"] = [None, redacted]
+    messages = done.messages_per_ticket.get(ticket.id, 0)
+    if messages:
+        changes["messages_erased"] = [None, messages]
+    if ticket.customer.email:
+        changes["customer_email"] = list(EMAIL_ON_FILE)
     ticket.updated_at = now
     flag_modified(ticket, "updated_at")  # one change of the ticket: one new version
     return changes
@@ -168,17 +192,25 @@ def _redact_written(customer: Customer, tickets: list[Ticket], done: Erasure) ->
     ticket_ids = [ticket.id for ticket in tickets]
     survey_ids = holdings.follow_up_ids(tickets)
     alert_ids = holdings.notification_ids(ticket_ids)
-    addresses = holdings.customer_addresses(customer, survey_ids)
+    addresses = holdings.customer_addresses(customer, survey_ids, ticket_ids)
+    messages = holdings.messages_of(ticket_ids)
+    subjects = holdings.inbound_subjects(ticket_ids, addresses)
     rows = redaction.event_rows(ticket_ids)
     scrubber = scrubber_for(
         customer.id, {customer.name} | redaction.names_in_trail(rows), [customer.phone],
-        addresses, _customer_words(tickets),
+        addresses, _customer_words(tickets, messages, subjects),
     )
     done.per_ticket = redaction.redact_ticket_events(rows, scrubber)
     done.events_redacted = sum(done.per_ticket.values())
     done.notifications_redacted = redaction.redact_notifications(alert_ids, scrubber)
-    done.mails_withdrawn = redaction.withdraw_unsent_mail(survey_ids, addresses)
-    done.mails_redacted = redaction.redact_outbox(survey_ids, alert_ids, addresses, scrubber)
+    done.mails_withdrawn = redaction.withdraw_unsent_mail(survey_ids, addresses, ticket_ids)
+    done.mails_redacted = redaction.redact_outbox(survey_ids, alert_ids, addresses, scrubber,
+                                                  ticket_ids)
+    for message in messages:
+        done.messages_per_ticket[message.ticket_id] = (
+            done.messages_per_ticket.get(message.ticket_id, 0) + 1)
+    done.messages_redacted = redaction.redact_messages(ticket_ids)
+    done.inbound_mail_redacted = redaction.redact_inbound_mail(ticket_ids, addresses, scrubber)
     done.reports_redacted = redaction.redact_report_snapshots(scrubber)
     redaction.expire_redacted()
     return scrubber

@@ -1,12 +1,23 @@
-"""Everything held about one customer, as a ZIP: `customer.json` and their attachment files.
+"""Everything held about one customer, as a ZIP: `customer.json` and their files.
 
 `customer.json` holds every column of: the customer; each of their tickets with its events,
-fix offers, follow-ups and their attempts, prevention actions and attachments; the
-notifications about those tickets; the mails addressed to the customer and the staff mails
-of those notifications (a staff address is shown as "(staff)", not the colleague's
-address); and the privacy log of the customer. Files go under
-`attachments/<ticket ref>/<attachment id>-<file name>`; an attachment whose file is gone
-from the disk is listed with `"file": null`. Times are ISO 8601 UTC, money decimal strings.
+fix offers, follow-ups and their attempts, prevention actions and attachments, and its
+status link (the customer's own page of it); the messages exchanged with them on those
+tickets (`messages`: both ways, what was mailed and what they wrote; internal notes are
+not messages); the mail that came in from them (`inbound_mail`: its metadata — sender,
+subject, what became of it — on their tickets or from one of their addresses); the
+notifications about those tickets; the mails addressed to the customer (their surveys, the
+messages of their tickets: subject, body, status and times) and the staff mails of those
+notifications (a staff address is shown as "(staff)", not the colleague's address); and the
+privacy log of the customer.
+
+Files go under `attachments/<ticket ref>/<attachment id>-<file name>`; an attachment whose
+file is gone from the disk is listed with `"file": null`. An incoming mail's raw bytes are
+kept only when it could not be read (malformed, for a person to look at): then they are
+what the customer sent and nothing else holds their content, so they go in as
+`inbound_mail/<id>.eml` (`"raw_file"`); otherwise the mail's words are already in the
+ticket and its messages, and `"raw_file"` is null. Times are ISO 8601 UTC, money decimal
+strings.
 
 Each export is written to the privacy log (who, when, how much), in the caller's transaction.
 The ZIP is streamed (`Export.chunks`): memory stays about one file, whatever the total.
@@ -25,6 +36,7 @@ from typing import BinaryIO
 from sqlalchemy import inspect, select
 
 from auth.models import User
+from correspondence.links import status_url
 from customers.models import Customer
 from extensions import db
 from notifications.models import Notification
@@ -72,8 +84,9 @@ def _attachments(ticket: Ticket, files: list) -> list[dict]:
 def _ticket(ticket: Ticket, files: list) -> dict:
     return {
         "ref": ticket.ref,
+        "status_link": status_url(ticket),
         **columns(ticket),
-        "category": ticket.category.name,
+        "category": ticket.category.name if ticket.category else None,
         "owner": _username(ticket.owner),
         "opened_by": _username(ticket.opened_by),
         "events": [{**columns(event), "actor": _username(event.actor)}
@@ -88,13 +101,43 @@ def _ticket(ticket: Ticket, files: list) -> dict:
     }
 
 
+class _Stored:
+    """Bytes held in the database, added to the ZIP like a file on disk."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def open(self, _mode: str = "rb") -> io.BytesIO:
+        return io.BytesIO(self.data)
+
+
+def _messages(ticket_ids: list[int]) -> list[dict]:
+    return [
+        {**columns(message), "ticket": message.ticket.ref, "author": _username(message.author)}
+        for message in holdings.messages_of(ticket_ids)
+    ]
+
+
+def _inbound_mail(ticket_ids: list[int], addresses: set[str], files: list) -> list[dict]:
+    listed = []
+    for mail in holdings.inbound_mail_of(ticket_ids, addresses):
+        entry = {name: value for name, value in columns(mail).items() if name != "raw"}
+        entry["raw_file"] = None
+        if mail.raw:
+            entry["raw_file"] = f"inbound_mail/{mail.id}.eml"
+            files.append((entry["raw_file"], _Stored(mail.raw)))
+        listed.append(entry)
+    return listed
+
+
 def _mails(customer: Customer, tickets: list[Ticket], alert_ids: list[int]) -> list[dict]:
     survey_ids = holdings.follow_up_ids(tickets)
-    addresses = holdings.customer_addresses(customer, survey_ids)
-    to_them = holdings.addressed_to_customer(survey_ids, addresses)
+    ticket_ids = [ticket.id for ticket in tickets]
+    addresses = holdings.customer_addresses(customer, survey_ids, ticket_ids)
+    to_them = holdings.addressed_to_customer(survey_ids, addresses, ticket_ids)
     stmt = (
         select(OutboxMessage, to_them.label("to_them"))
-        .where(holdings.naming_customer(survey_ids, alert_ids, addresses))
+        .where(holdings.naming_customer(survey_ids, alert_ids, addresses, ticket_ids))
         .order_by(OutboxMessage.id)
     )
     return [
@@ -107,7 +150,10 @@ def _mails(customer: Customer, tickets: list[Ticket], alert_ids: list[int]) -> l
 def customer_record(customer: Customer, now: datetime) -> tuple[dict, list]:
     """The export's JSON document and the (name in the ZIP, path) of each file."""
     tickets = holdings.tickets_of(customer, with_events=True)
-    alert_ids = holdings.notification_ids([ticket.id for ticket in tickets])
+    ticket_ids = [ticket.id for ticket in tickets]
+    alert_ids = holdings.notification_ids(ticket_ids)
+    addresses = holdings.customer_addresses(customer, holdings.follow_up_ids(tickets),
+                                            ticket_ids)
     notifications = db.session.scalars(
         select(Notification).where(Notification.id.in_(alert_ids)).order_by(Notification.id)
     )
@@ -122,6 +168,8 @@ def customer_record(customer: Customer, now: datetime) -> tuple[dict, list]:
         "customer": {**columns(customer), "site": customer.site.name,
                      "preferred_owner": _username(customer.preferred_owner)},
         "tickets": [_ticket(ticket, files) for ticket in tickets],
+        "messages": _messages(ticket_ids),
+        "inbound_mail": _inbound_mail(ticket_ids, addresses, files),
         "notifications": [columns(row) for row in notifications],
         "outbox": _mails(customer, tickets, alert_ids),
         "privacy_log": [{**columns(entry), "actor": _username(entry.actor)} for entry in log],

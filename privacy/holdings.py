@@ -3,17 +3,26 @@
 - their tickets, with what hangs off them (fix offers, follow-ups and their attempts,
   attachments, prevention actions; the events are read separately);
 - the notifications about those tickets (staff messages that may name them);
-- the outbox rows addressed to them (their survey mails, any mail to one of their
-  addresses) and the staff mails of those notifications.
+- the messages exchanged with them on those tickets (`customer_messages`, both ways);
+- the mail that came in from them (`inbound_mail`: on their tickets, or from one of their
+  addresses, also mail that was ignored or could not be read);
+- the outbox rows addressed to them (their survey mails, the customer mails of their
+  tickets, any mail to one of their addresses) and the staff mails of those notifications.
+
+Their addresses are every address they are known by: the one on file, and those their
+survey and ticket mails went to and their mail came from.
 """
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from core.vocabulary import OPEN_STATES
+from correspondence.delivery import OUTBOX_KIND_PREFIX
+from correspondence.models import CustomerMessage
 from customers.models import Customer
 from extensions import db
 from followups.models import FollowUp
+from mailin.models import InboundMail
 from notifications.models import Notification
 from outbox.models import OutboxMessage
 from tickets.models import Attachment, Ticket, TicketEvent
@@ -46,29 +55,85 @@ def notification_ids(ticket_ids: list[int]) -> list[int]:
     return list(db.session.scalars(stmt))
 
 
-def customer_addresses(customer: Customer, survey_ids: list[int]) -> set[str]:
-    """Their e-mail address now and every address their survey mails went to (lower case)."""
-    stmt = select(OutboxMessage.to_address).where(OutboxMessage.follow_up_id.in_(survey_ids))
-    found = {address.strip().lower() for address in db.session.scalars(stmt)}
+def message_outbox_ids(ticket_ids: list[int]):
+    """SELECT of the outbox rows that carried a message of these tickets to the customer."""
+    return (
+        select(CustomerMessage.outbox_id)
+        .where(CustomerMessage.ticket_id.in_(ticket_ids), CustomerMessage.outbox_id.is_not(None))
+        .scalar_subquery()
+    )
+
+
+def _mail_of_tickets(ticket_ids: list[int]):
+    """Outbox rows written to the customer about these tickets (the messages' mails)."""
+    return or_(
+        OutboxMessage.id.in_(message_outbox_ids(ticket_ids)),
+        and_(OutboxMessage.ticket_id.in_(ticket_ids),
+             OutboxMessage.kind.startswith(OUTBOX_KIND_PREFIX, autoescape=True)),
+    )
+
+
+def customer_addresses(customer: Customer, survey_ids: list[int],
+                       ticket_ids: list[int] = ()) -> set[str]:
+    """Their e-mail address now, every address their survey mails and the mails of their
+    tickets went to, and every address their mail on those tickets came from (lower case)."""
+    ticket_ids = list(ticket_ids)
+    sent = select(OutboxMessage.to_address).where(
+        or_(OutboxMessage.follow_up_id.in_(survey_ids), _mail_of_tickets(ticket_ids)))
+    came = select(InboundMail.from_address).where(InboundMail.ticket_id.in_(ticket_ids))
+    found = {(address or "").strip().lower() for address in db.session.scalars(sent)}
+    found |= {(address or "").strip().lower() for address in db.session.scalars(came)}
     if customer.email:
         found.add(customer.email.strip().lower())
     return {address for address in found if address}
 
 
-def addressed_to_customer(survey_ids: list[int], addresses: set[str]):
+def addressed_to_customer(survey_ids: list[int], addresses: set[str],
+                          ticket_ids: list[int] = ()):
     """Outbox rows that went, or go, to the customer."""
     return or_(
         OutboxMessage.follow_up_id.in_(survey_ids),
         func.lower(OutboxMessage.to_address).in_(sorted(addresses)),
+        _mail_of_tickets(list(ticket_ids)),
     )
 
 
-def naming_customer(survey_ids: list[int], alert_ids: list[int], addresses: set[str]):
+def naming_customer(survey_ids: list[int], alert_ids: list[int], addresses: set[str],
+                    ticket_ids: list[int] = ()):
     """Outbox rows addressed to the customer, or staff mails of notifications about them."""
     return or_(
-        addressed_to_customer(survey_ids, addresses),
+        addressed_to_customer(survey_ids, addresses, ticket_ids),
         OutboxMessage.notification_id.in_(alert_ids),
     )
+
+
+def messages_of(ticket_ids: list[int]) -> list[CustomerMessage]:
+    """The messages exchanged with the customer on these tickets, oldest first."""
+    stmt = (
+        select(CustomerMessage).where(CustomerMessage.ticket_id.in_(ticket_ids))
+        .options(selectinload(CustomerMessage.author), selectinload(CustomerMessage.ticket))
+        .order_by(CustomerMessage.ticket_id, CustomerMessage.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def from_customer(ticket_ids: list[int], addresses: set[str]):
+    """Inbound mail on their tickets, or from one of their addresses."""
+    return or_(
+        InboundMail.ticket_id.in_(ticket_ids),
+        func.lower(func.trim(InboundMail.from_address)).in_(sorted(addresses)),
+    )
+
+
+def inbound_mail_of(ticket_ids: list[int], addresses: set[str]) -> list[InboundMail]:
+    stmt = select(InboundMail).where(from_customer(ticket_ids, addresses))
+    return list(db.session.scalars(stmt.order_by(InboundMail.id)))
+
+
+def inbound_subjects(ticket_ids: list[int], addresses: set[str]) -> list[str]:
+    """The subjects of the customer's mail (their own words)."""
+    stmt = select(InboundMail.subject).where(from_customer(ticket_ids, addresses))
+    return [subject for subject in db.session.scalars(stmt) if subject]
 
 
 def summary(customer: Customer) -> dict:

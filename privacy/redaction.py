@@ -7,27 +7,41 @@ UPDATE in the erasure's transaction, and the `customer_erased` event appended in
 transaction records that it happened (how many events), never what was there.
 
 Notifications, outbox rows and stored weekly reports are redacted here the same way. An
-outbox mail to the customer that was never sent (``pending``) is withdrawn: the row is
-deleted, so the sender never sends it to someone who asked to be forgotten. Sent, logged,
-failed and in-flight rows stay as a record, their address replaced by the placeholder
+outbox mail to the customer that was never sent (``pending``) is withdrawn, so the sender
+never sends it to someone who asked to be forgotten: the row is deleted, or, when a
+message on the ticket records it (the acknowledgement, a reply…: `customer_messages.
+outbox_id`), it is cancelled (``failed`` with `CANCELLED`, which the integrity checker
+accepts) so the message keeps its record of having been written. Sent, logged, failed and
+in-flight rows stay as a record, their address replaced by the placeholder
 `erased_address` and their text scrubbed.
+
+The messages exchanged with the customer on their tickets (both ways) keep their rows,
+kind, times and authors; their body and short text become "[erased]": a letter to the
+guest names them and quotes them throughout, and the status page shows these messages.
+Mail that came in from them (`inbound_mail`) keeps its Message-ID (so the same mail
+delivered again is still recognised and opens nothing), status and times; its sender
+becomes `erased_address`, its subject and the names of attachments not kept "[erased]",
+its raw bytes (kept only for a malformed mail) are dropped.
 
 Every function returns how many rows it changed; none commits.
 """
 
 import json
 
-from sqlalchemy import Text, bindparam, cast, delete, func, or_, select, update
+from sqlalchemy import Text, bindparam, cast, delete, func, not_, or_, select, update
 
+from correspondence.models import CustomerMessage
 from extensions import db
+from mailin.models import InboundMail
 from notifications.models import Notification
 from outbox.models import OutboxMessage
 from privacy import holdings
-from privacy.scrub import Scrubber
+from privacy.scrub import REDACTED, Scrubber
 from tickets.models import TicketEvent
 
 SNAPSHOT_TABLE = "report_snapshots"
 OUTBOX_TEXTS = ("subject", "body_text", "body_html", "last_error")
+CANCELLED = "cancelled: the customer's personal data was erased"
 
 
 def erased_address(customer_id: int) -> str:
@@ -102,28 +116,40 @@ def redact_notifications(alert_ids: list[int], scrubber: Scrubber) -> int:
     return len(changed)
 
 
-def withdraw_unsent_mail(survey_ids: list[int], addresses: set[str]) -> int:
-    """Delete the pending mails to the customer; returns how many."""
-    stmt = delete(OutboxMessage.__table__).where(
-        OutboxMessage.status == "pending",
-        holdings.addressed_to_customer(survey_ids, addresses),
+def withdraw_unsent_mail(survey_ids: list[int], addresses: set[str],
+                         ticket_ids: list[int] = ()) -> int:
+    """Withdraw the pending mails to the customer (module docstring): delete them, or
+    cancel those a ticket's message records; returns how many."""
+    table, ticket_ids = OutboxMessage.__table__, list(ticket_ids)
+    unsent = (table.c.status == "pending",
+              holdings.addressed_to_customer(survey_ids, addresses, ticket_ids))
+    recorded = OutboxMessage.id.in_(
+        select(CustomerMessage.outbox_id).where(CustomerMessage.outbox_id.is_not(None))
     )
-    return db.session.execute(stmt).rowcount
+    cancelled = db.session.execute(
+        update(table).where(*unsent, recorded)
+        .values(status="failed", next_attempt_at=None, claimed_until=None,
+                last_error=CANCELLED)
+    ).rowcount
+    deleted = db.session.execute(delete(table).where(*unsent, not_(recorded))).rowcount
+    return cancelled + deleted
 
 
 def redact_outbox(survey_ids: list[int], alert_ids: list[int], addresses: set[str],
-                  scrubber: Scrubber) -> int:
+                  scrubber: Scrubber, ticket_ids: list[int] = ()) -> int:
     """Scrub the mails that name the customer; theirs also lose the address."""
-    table = OutboxMessage.__table__
-    to_them = holdings.addressed_to_customer(survey_ids, addresses)
+    table, ticket_ids = OutboxMessage.__table__, list(ticket_ids)
+    to_them = holdings.addressed_to_customer(survey_ids, addresses, ticket_ids)
     stmt = select(table.c.id, table.c.to_address, to_them.label("to_them"),
                   *(table.c[name] for name in OUTBOX_TEXTS))
     rows = db.session.execute(
-        stmt.where(holdings.naming_customer(survey_ids, alert_ids, addresses))
+        stmt.where(holdings.naming_customer(survey_ids, alert_ids, addresses, ticket_ids))
     ).all()
     changed = []
     for row in rows:
         values = {name: _scrub_optional(scrubber, getattr(row, name)) for name in OUTBOX_TEXTS}
+        if row.last_error == CANCELLED:  # our own words, withdrawn just before
+            values["last_error"] = CANCELLED
         values["to_address"] = (
             erased_address(scrubber.customer_id) if row.to_them else row.to_address
         )
@@ -135,6 +161,41 @@ def redact_outbox(survey_ids: list[int], alert_ids: list[int], addresses: set[st
 
 def _scrub_optional(scrubber: Scrubber, value: str | None) -> str | None:
     return None if value is None else scrubber.text(value)
+
+
+def redact_messages(ticket_ids: list[int]) -> int:
+    """The body and short text of every message on these tickets become "[erased]"."""
+    table = CustomerMessage.__table__
+    changed = or_(table.c.body != REDACTED, table.c.short_text != REDACTED)
+    stmt = (
+        update(table).where(table.c.ticket_id.in_(ticket_ids), changed)
+        .values(body=REDACTED, short_text=REDACTED)
+    )
+    return db.session.execute(stmt).rowcount
+
+
+def redact_inbound_mail(ticket_ids: list[int], addresses: set[str], scrubber: Scrubber) -> int:
+    """Mail from the customer loses its sender, subject, attachment names and raw bytes;
+    its Message-ID, status and times stay (module docstring)."""
+    table = InboundMail.__table__
+    rows = db.session.execute(
+        select(table.c.id, table.c.from_address, table.c.subject, table.c.reason,
+               table.c.attachments_skipped, table.c.raw)
+        .where(holdings.from_customer(ticket_ids, addresses))
+    ).all()
+    changed = []
+    for row in rows:
+        values = {
+            "from_address": erased_address(scrubber.customer_id),
+            "subject": REDACTED if row.subject else "",
+            "reason": scrubber.text(row.reason or ""),
+            "attachments_skipped": REDACTED if row.attachments_skipped else "",
+            "raw": None,
+        }
+        if any(values[name] != getattr(row, name) for name in values):
+            changed.append({"row_id": row.id, **values})
+    _write(table, changed)
+    return len(changed)
 
 
 def redact_report_snapshots(scrubber: Scrubber) -> int:
@@ -164,7 +225,8 @@ def _json_forms(needle: str) -> set[str]:
 
 def expire_redacted() -> None:
     """Forget loaded events, notifications and mails: their rows changed underneath."""
+    redacted = TicketEvent | Notification | OutboxMessage | CustomerMessage | InboundMail
     for instance in list(db.session.identity_map.values()):
-        if isinstance(instance, TicketEvent | Notification | OutboxMessage):
+        if isinstance(instance, redacted):
             db.session.expire(instance)
 

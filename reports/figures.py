@@ -3,8 +3,10 @@ and the ticket list behind each figure.
 
 `weekly_figures` returns a JSON-ready dict computed by SQL aggregation, with the keys:
 week, site, currency, generated_at, period; volume and by_dimension / by_category /
-by_channel / by_severity; sla, sla_compliance, sla_by_dimension; times;
-first_contact_resolution, escalation, reopen, recovery (+ recovery_rate); csat
+by_channel / by_severity, and unclassified (the tickets without a category, which
+by_category and by_dimension leave out); sla, sla_compliance, sla_by_dimension; times;
+first_contact_resolution, escalation, reopen, recovery (+ recovery_rate); the customer
+side: acknowledged_in_writing (a rate) and customer_accepted_fixes (a count); csat
 (+ csat_average); survey_response; compensation_total / _average / _count / _by_remedy;
 root_causes, fault_split, prevention, repeat_complainants, gestures, oldest_open,
 open_overdue, owners; and previous (the week before, without its own previous).
@@ -84,6 +86,7 @@ def _figures(week: IsoWeek, site: Site | None, sites: list[Site], now: datetime)
         **_sla(sla),
         "times": durations.times(scope),
         **measures.rates(scope, volume),
+        **measures.customer_side(scope),
         **_csat(csat),
         "survey_response": measures.survey_response(scope),
         **_compensation(compensation, len({each.currency for each in sites}) > 1),
@@ -105,12 +108,13 @@ def _counts_of(volume: dict, grouping: str, value: str) -> dict[str, int]:
 
 def _volume(volume: dict) -> dict:
     """Volume, and volume by dimension (all five), category (those counted), channel and
-    severity (all)."""
+    severity (all, web and e-mail included); the tickets without a category apart."""
     categories = sorted({name for key in volume for name in volume[key]["category"]})
     figures = {
         "volume": {key: measures.total(volume[key]) for key in measures.VOLUME_SETS},
         "by_dimension": {d: _counts_of(volume, "dimension", d) for d in values(Dimension)},
         "by_category": {c: _counts_of(volume, "category", c) for c in categories},
+        "unclassified": {k: measures.unclassified(volume[k]) for k in measures.VOLUME_SETS},
     }
     for name, (grouping, options) in BREAKDOWNS.items():
         figures[name] = {value: _counts_of(volume, grouping, value) for value in options}
@@ -198,6 +202,9 @@ FIGURES: dict[str, Figure] = {
     "prevention_overdue": Figure(sets.prevention_overdue_tickets),
     "repeat": Figure(sets.repeat),
     "gestures": Figure(sets.gestures),
+    "owned_with_email": Figure(sets.owned_with_email),
+    "acknowledged_in_writing": Figure(sets.acknowledged_in_writing),
+    "customer_accepted": Figure(sets.customer_accepted),
     "open": Figure(backlog.open_tickets),
     "open_overdue": Figure(backlog.open_overdue_tickets),
     **{
@@ -216,6 +223,7 @@ GROUP_FILTERS = {
     "category": lambda value: Ticket.category_id.in_(
         select(Category.id).where(Category.name == value)
     ),
+    "unclassified": lambda _value: Ticket.category_id.is_(None),
     "owner": lambda value: Ticket.owner_id.in_(select(User.id).where(User.username == value)),
 }
 
@@ -238,8 +246,9 @@ def figure_tickets(
 ) -> Select:
     """`select(Ticket.id)` of the tickets behind figure `key` of `week` at `site` (None: all
     sites), ordered by id. `group` narrows it by dimension, category (name), channel,
-    severity or owner (username), and passes remedy, cause or fault to the figures that
-    take them. KeyError for an unknown figure, ValueError for a bad filter or week."""
+    severity or owner (username), or to the tickets without a category (`unclassified`,
+    any value), and passes remedy, cause or fault to the figures that take them. KeyError
+    for an unknown figure, ValueError for a bad filter or week."""
     group = {name: value for name, value in group.items() if value is not None}
     figure = _figure(key, group)
     scope = build_scope(as_week(week), sites_of(site), now)

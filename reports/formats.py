@@ -68,6 +68,8 @@ def _volume_rows(current: dict, previous: dict) -> Iterator[Row]:
         for key in _keys(current, previous, section):
             for kind in VOLUME_KINDS:
                 yield Row(section, f"{key} {kind}", (section, key, kind), COUNT)
+    for kind in VOLUME_KINDS:
+        yield Row("unclassified", kind, ("unclassified", kind), COUNT)
 
 
 def _sla_rows() -> Iterator[Row]:
@@ -90,6 +92,10 @@ def _outcome_rows() -> Iterator[Row]:
         yield Row("rates", f"{rate} count", (rate, "count"), COUNT)
         yield Row("rates", f"{rate} of", (rate, "of"), COUNT)
         yield Row("rates", f"{rate} rate", (rate, "rate"), PERCENT)
+    for field, kind in (("count", COUNT), ("of", COUNT), ("rate", PERCENT)):
+        path = ("acknowledged_in_writing", field)
+        yield Row("customer_side", f"acknowledged_in_writing {field}", path, kind)
+    yield Row("customer_side", "customer_accepted_fixes", ("customer_accepted_fixes",), COUNT)
     yield Row("csat", "responses", ("csat", "responses"), COUNT)
     yield Row("csat", "average", ("csat", "average"), SCORE)
     yield Row("compensation", "total", ("compensation_total",), MONEY)

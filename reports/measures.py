@@ -12,7 +12,7 @@ from reports import sets
 from reports.clocks import CLOCK_NAMES, clock_met, sla_due
 from reports.numbers import percent, rate, to_decimal
 from reports.scope import Scope
-from tickets.models import Category, FixOffer, Ticket
+from tickets.models import Category, FixOffer, Ticket, TicketEvent
 
 VOLUME_SETS = {
     "new": sets.new,
@@ -37,7 +37,7 @@ def _grouped(members: Select) -> Grouped:
         select(literal(name, String).label("grouping"), column.label("value"),
                func.count(Ticket.id).label("n"))
         .select_from(Ticket)
-        .join(Category, Category.id == Ticket.category_id)
+        .outerjoin(Category, Category.id == Ticket.category_id)
         .where(Ticket.id.in_(members))
         .group_by(column)
         for name, column in GROUPINGS.items()
@@ -55,8 +55,15 @@ def volume_counts(scope: Scope) -> dict[str, Grouped]:
 
 
 def total(grouped: Grouped) -> int:
-    """Every ticket has exactly one dimension, so the dimension counts add up to the set."""
-    return sum(grouped["dimension"].values())
+    """Every ticket has exactly one channel, so the channel counts add up to the set (the
+    dimension does not: a customer's own complaint may arrive without one)."""
+    return sum(grouped["channel"].values())
+
+
+def unclassified(grouped: Grouped) -> int:
+    """Tickets without a category (a customer's complaint nobody has classified yet):
+    every other ticket has exactly one category."""
+    return total(grouped) - sum(grouped["category"].values())
 
 
 SlaRows = dict[str, list[tuple[str, int | None, int, int]]]
@@ -98,6 +105,23 @@ def rates(scope: Scope, volume: dict[str, Grouped]) -> dict:
         "reopen": rate(total(volume["reopened"]), resolved),
         "recovery": recovery,
         "recovery_rate": recovery["rate"],
+    }
+
+
+def customer_side(scope: Scope) -> dict:
+    """Writing to the customer, in one statement: the share of the customers who could be
+    acknowledged in writing (owned this week, with an e-mail address) who were, within the
+    first-response target; and how many fix offers the customer accepted themselves."""
+    acknowledged, could_be, accepted = db.session.execute(
+        select(
+            _count(sets.acknowledged_in_writing(scope)),
+            _count(sets.owned_with_email(scope)),
+            _count(sets.customer_acceptances(scope, TicketEvent.id)),
+        )
+    ).one()
+    return {
+        "acknowledged_in_writing": rate(acknowledged, could_be),
+        "customer_accepted_fixes": accepted,
     }
 
 

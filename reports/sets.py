@@ -9,9 +9,12 @@ ticket's current values (dimension, category, channel, severity, owner).
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, not_, or_, select
 
+from correspondence.models import CustomerMessage
+from customers.models import Customer
 from customers.services import REPEAT_WINDOW
 from followups.models import FollowUp, FollowUpAttempt
 from followups.rules import DISSATISFIED_CSAT
+from outbox.models import OutboxMessage
 from reports.scope import Scope, SiteWeek
 from tickets.models import FixOffer, PreventionAction, Ticket, TicketEvent
 
@@ -112,7 +115,9 @@ def first_contact(scope: Scope) -> Select:
     resolve = and_(TicketEvent.ticket_id == Ticket.id, TicketEvent.action == "resolve",
                    TicketEvent.created_at == res.c.resolved_at)
     stmt = select(Ticket.id).join(res, res.c.ticket_id == Ticket.id).join(TicketEvent, resolve)
-    return _ids(stmt.where(TicketEvent.actor_id == Ticket.opened_by_id, scope.each(same_day)))
+    # A ticket the customer opened (no opener) is never resolved "at first contact".
+    by_opener = and_(Ticket.opened_by_id.is_not(None), TicketEvent.actor_id == Ticket.opened_by_id)
+    return _ids(stmt.where(by_opener, scope.each(same_day)))
 
 
 # --- follow-ups ----------------------------------------------------------------------------
@@ -290,3 +295,91 @@ def repeat(scope: Scope) -> Select:
     """The repeat complainants' tickets of those 90 days."""
     customers = select(repeat_customers(scope).subquery().c.customer_id).correlate(None)
     return _ids(select(Ticket.id).where(_recent(scope), Ticket.customer_id.in_(customers)))
+
+
+# --- writing to the customer ---------------------------------------------------------------
+
+ACKNOWLEDGEMENT = "acknowledgement"
+RECORD_RESPONSE = "record_response"
+# privacy.erasure's event on each ticket of an erased customer, with `customer_email`:
+# ["on file", "erased"] when they had an address. Their address is gone, and this keeps
+# the share of customers acknowledged in writing what it was before the erasure.
+ERASED_EVENT = "customer_erased"
+EMAIL_ON_FILE = (("customer_email", 0), "on file")
+
+
+def _has_email() -> ColumnElement[bool]:
+    """The ticket's customer has an e-mail address (or had one until it was erased)."""
+    now_on_file = (
+        exists()
+        .where(Customer.id == Ticket.customer_id, Customer.email.is_not(None),
+               Customer.email != "")
+        .correlate(Ticket)
+    )
+    path, marker = EMAIL_ON_FILE
+    erased_with_one = (
+        exists()
+        .where(TicketEvent.ticket_id == Ticket.id, TicketEvent.action == ERASED_EVENT,
+               TicketEvent.changes[path].as_string() == marker)
+        .correlate(Ticket)
+    )
+    return or_(now_on_file, erased_with_one)
+
+
+def owned_with_email(scope: Scope) -> Select:
+    """Tickets first owned in the week whose customer has an e-mail address: those that
+    could be acknowledged in writing."""
+    return _ids(select(Ticket.id).where(Ticket.id.in_(owned(scope)), _has_email()))
+
+
+def _acknowledged_in_time() -> ColumnElement[bool]:
+    """An outgoing acknowledgement of the ticket went into the outbox no later than the
+    ticket's first-response target."""
+    stmt = (
+        select(CustomerMessage.id)
+        .join(OutboxMessage, OutboxMessage.id == CustomerMessage.outbox_id)
+        .where(
+            CustomerMessage.ticket_id == Ticket.id,
+            CustomerMessage.direction == "out",
+            CustomerMessage.kind == ACKNOWLEDGEMENT,
+            OutboxMessage.created_at <= Ticket.first_response_due,
+        )
+    )
+    return stmt.correlate(Ticket).exists()
+
+
+def acknowledged_in_writing(scope: Scope) -> Select:
+    """Of `owned_with_email`, those acknowledged in writing within the first-response
+    target (the mail was queued by then; the outbox sends it at once)."""
+    return _ids(select(Ticket.id).where(Ticket.id.in_(owned_with_email(scope)),
+                                        _acknowledged_in_time()))
+
+
+def _answered_by_customer() -> ColumnElement[bool]:
+    """A response recorded without a member of staff (the customer on their status page),
+    or marked as the customer's own (`answered_by`: "customer", or [old, "customer"])."""
+    answered_by = TicketEvent.changes["answered_by"]
+    return or_(
+        TicketEvent.actor_id.is_(None),
+        answered_by.as_string() == "customer",
+        TicketEvent.changes[("answered_by", 1)].as_string() == "customer",
+    )
+
+
+def customer_acceptances(scope: Scope, *columns) -> Select:
+    """`columns` over the fix offers the customer accepted themselves in the week: the
+    `record_response` events whose response became "accepted"."""
+    accepted = TicketEvent.changes[("customer_response", 1)].as_string() == "accepted"
+    stmt = (
+        select(*columns)
+        .select_from(TicketEvent)
+        .join(Ticket, Ticket.id == TicketEvent.ticket_id)
+        .where(TicketEvent.action == RECORD_RESPONSE, scope.during(TicketEvent.created_at),
+               accepted, _answered_by_customer())
+    )
+    return stmt.correlate(None)
+
+
+def customer_accepted(scope: Scope) -> Select:
+    """Tickets whose fix offer the customer accepted themselves in the week."""
+    return _ids(customer_acceptances(scope, TicketEvent.ticket_id).distinct())

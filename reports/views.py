@@ -38,7 +38,7 @@ from tickets.models import Ticket
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 DRILL_GROUPS = ("dimension", "category", "channel", "severity", "owner", "remedy", "cause",
-                "fault")
+                "fault", "unclassified")
 
 
 def _choice() -> ReportChoice:

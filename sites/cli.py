@@ -15,7 +15,10 @@ from flask.cli import with_appcontext
 
 from core import inputs
 from core.validation import ValidationFailed
+from sites.links import complaint_url
 from sites.services import SiteInput, create_site
+
+OPTION_NAMES = {"public_code": "--code", "intake_address": "--intake-address"}
 
 
 def refuse(label: str, reason: str) -> NoReturn:
@@ -24,10 +27,11 @@ def refuse(label: str, reason: str) -> NoReturn:
     raise SystemExit(2)
 
 
-def fail(failed: ValidationFailed) -> NoReturn:
-    """Print every field error (one line each) and exit non-zero."""
+def fail(failed: ValidationFailed, labels: dict[str, str] | None = None) -> NoReturn:
+    """Print every field error (one line each, the field named by its option in `labels`
+    when it has one) and exit non-zero."""
     for name, reason in failed.fields.items():
-        click.echo(f"Error: {name}: {reason}", err=True)
+        click.echo(f"Error: {(labels or {}).get(name, name)}: {reason}", err=True)
     raise SystemExit(2)
 
 
@@ -47,16 +51,26 @@ def check_arguments(arguments: dict[str, tuple[str | None, int]]) -> None:
 @click.option("--timezone", "timezone", required=True, help="IANA time zone, e.g. Asia/Shanghai")
 @click.option("--hours", default="24/7", show_default=True, help="24/7 or weekday slots")
 @click.option("--currency", default="CNY", show_default=True, help="ISO 4217 code")
+@click.option("--code", default=None,
+              help="public code of the complaint form (/complain/CODE); default: from the name")
+@click.option("--intake-address", "intake_address", default=None,
+              help="e-mail address whose mail opens tickets at this site")
 @with_appcontext
-def create_site_command(name: str, timezone: str, hours: str, currency: str) -> None:
-    """Create a site with its time zone, business hours and currency."""
+def create_site_command(name: str, timezone: str, hours: str, currency: str,
+                        code: str | None, intake_address: str | None) -> None:
+    """Create a site with its time zone, business hours, currency and public code."""
     check_arguments({"NAME": (name, 200), "--timezone": (timezone, 64),
-                     "--hours": (hours, 500), "--currency": (currency, 8)})
+                     "--hours": (hours, 500), "--currency": (currency, 8),
+                     "--code": (code, 200), "--intake-address": (intake_address, 320)})
+    if code is not None and not code.strip():
+        refuse("--code", "give a code, or leave the option out for one made from the name")
     try:
-        site = create_site(SiteInput(name=name, timezone=timezone, hours=hours, currency=currency))
+        site = create_site(SiteInput(name=name, timezone=timezone, hours=hours, currency=currency,
+                                     public_code=code, intake_address=intake_address))
     except ValidationFailed as failed:
-        fail(failed)
+        fail(failed, OPTION_NAMES)
     click.echo(f"Created site '{site.name}' ({site.timezone}, {site.hours_spec}, {site.currency}).")
+    click.echo(f"Public complaint form: {complaint_url(site)}")
 
 
 def init_app(app: Flask) -> None:

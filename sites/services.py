@@ -1,11 +1,23 @@
-"""Creating and editing sites. Shared by the CLI and the manager's pages."""
+"""Creating and editing sites. Shared by the CLI and the manager's pages.
 
+Every site has a public code, the last part of its complaint form's address
+(`/complain/<code>`): lowercase ASCII letters, digits and hyphens, 3 to 40 characters, unique,
+not a reserved word. A new site gets a slug of its name (`Bund Hotel` → `bund-hotel`), or a
+short generated code (`site-k3x9q2`) when the name has no Latin letters or digits. A site may
+also have an intake address: mail to it opens tickets at that site (unique, lower-cased).
+"""
+
+import re
+import secrets
+import string
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from zoneinfo import available_timezones
 
 from babel.numbers import list_currencies
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
 from core import inputs
@@ -27,7 +39,21 @@ MIN_OPEN_MINUTES_PER_WEEK = 60
 
 MAX_LIMIT = Decimal("1000000")
 HOLIDAY_YEARS = 20
-TEXT_LIMITS = {"name": 200, "timezone": 64, "hours": 500, "currency": 8, "holidays": 20000}
+TEXT_LIMITS = {"name": 200, "timezone": 64, "hours": 500, "currency": 8, "holidays": 20000,
+               "public_code": 200, "intake_address": 320}
+
+CODE_MIN, CODE_MAX = 3, 40
+CODE_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
+CODE_ALPHABET = string.ascii_lowercase + string.digits
+GENERATED_PREFIX = "site-"
+GENERATED_LENGTH = 6
+# Words a public address must not be: they read as parts of the app, not as a hotel.
+RESERVED_CODES = frozenset({
+    "admin", "api", "app", "complain", "complaint", "complaints", "edit", "help", "login",
+    "new", "poster", "public", "sign-in", "sign-out", "static", "status", "survey", "thanks",
+    "www",
+})
+INTAKE_MAX = 254
 
 
 @dataclass
@@ -41,6 +67,114 @@ class SiteInput:
     holidays: str = ""
     front_desk_limit: str | Decimal = DEFAULT_FRONT_DESK_LIMIT
     supervisor_limit: str | Decimal = DEFAULT_SUPERVISOR_LIMIT
+    # None: a new site gets its default code, an edited site keeps its own; "" on an
+    # edited site switches its public form off.
+    public_code: str | None = None
+    # None: unchanged (nothing for a new site); "": no intake address.
+    intake_address: str | None = None
+
+
+# --- the public code and the intake address -----------------------------------------------
+
+
+def slug_of(name: str) -> str:
+    """The name as a code: accents dropped, lowercase ASCII letters and digits joined by
+    single hyphens, at most CODE_MAX characters ("" when nothing Latin is left)."""
+    ascii_name = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug[:CODE_MAX].rstrip("-")
+
+
+def code_problem(code: str) -> str | None:
+    """Why `code` cannot be a public code (its form alone, not whether it is taken), or None."""
+    if not CODE_MIN <= len(code) <= CODE_MAX:
+        return f"Use {CODE_MIN} to {CODE_MAX} characters."
+    if not CODE_PATTERN.fullmatch(code):
+        return ("Use lowercase letters, digits and hyphens only, starting and ending with a "
+                "letter or digit (for example bund-hotel).")
+    if code in RESERVED_CODES:
+        return f"'{code}' is a reserved word; choose another code."
+    return None
+
+
+def _code_taken(code: str, site: Site | None) -> bool:
+    stmt = select(Site.id).where(Site.public_code == code)
+    if site is not None and site.id is not None:
+        stmt = stmt.where(Site.id != site.id)
+    return db.session.scalar(stmt) is not None
+
+
+def _generated_code(site: Site | None) -> str:
+    while True:
+        tail = "".join(secrets.choice(CODE_ALPHABET) for _ in range(GENERATED_LENGTH))
+        code = GENERATED_PREFIX + tail
+        if not _code_taken(code, site):
+            return code
+
+
+def default_code(name: str, site: Site | None = None) -> str:
+    """A free code for a site called `name`: its slug, else the slug with -2, -3 … appended,
+    else (no usable slug) a short generated one such as `site-k3x9q2`."""
+    slug = slug_of(name)
+    if len(slug) >= CODE_MIN:
+        for number in range(1, 100):
+            suffix = "" if number == 1 else f"-{number}"
+            code = slug[:CODE_MAX - len(suffix)].rstrip("-") + suffix
+            if code_problem(code) is None and not _code_taken(code, site):
+                return code
+    return _generated_code(site)
+
+
+def clean_public_code(value: str, site: Site | None = None) -> str:
+    """A code a manager typed, stripped and lower-cased; ValueError says why it is refused.
+    A site's own code is kept as it is (a code given before these rules stays valid)."""
+    code = value.strip().lower()
+    if site is not None and code == site.public_code:
+        return code
+    problem = code_problem(code)
+    if problem is None and _code_taken(code, site):
+        problem = f"The code '{code}' is already used by another site."
+    if problem is not None:
+        raise ValueError(problem)
+    return code
+
+
+def clean_intake_address(value: str, site: Site | None = None) -> str | None:
+    """A valid e-mail address, lower-cased, used by no other site (None when empty);
+    ValueError says why it is refused."""
+    text = value.strip()
+    if not text:
+        return None
+    if len(text) > INTAKE_MAX:
+        raise ValueError(f"Use at most {INTAKE_MAX} characters.")
+    try:
+        address = validate_email(text, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise ValueError("Enter an e-mail address such as complaints@example.com.") from None
+    stmt = select(Site.id).where(func.lower(Site.intake_address) == address)
+    if site is not None and site.id is not None:
+        stmt = stmt.where(Site.id != site.id)
+    if db.session.scalar(stmt) is not None:
+        raise ValueError(f"The address {address} is already used by another site.")
+    return address
+
+
+def _clean_code_fields(data: SiteInput, site: Site | None, cleaned: dict, errors: dict) -> None:
+    """`public_code` and `intake_address` into `cleaned` (absent when unchanged)."""
+    if data.public_code is not None and data.public_code.strip():
+        try:
+            cleaned["public_code"] = clean_public_code(data.public_code, site)
+        except ValueError as exc:
+            errors["public_code"] = str(exc)
+    elif site is None:
+        cleaned["public_code"] = default_code(cleaned["name"]) if "name" not in errors else None
+    elif data.public_code is not None:
+        cleaned["public_code"] = None
+    if data.intake_address is not None:
+        try:
+            cleaned["intake_address"] = clean_intake_address(data.intake_address, site)
+        except ValueError as exc:
+            errors["intake_address"] = str(exc)
 
 
 def parse_holidays(text: str, today: date | None = None) -> list[tuple[date, str]]:
@@ -143,6 +277,7 @@ def clean_site_input(data: SiteInput, site: Site | None = None) -> dict:
             cleaned[field] = _parse_limit(getattr(data, field))
         except ValueError as exc:
             errors[field] = f"The limit {exc}."
+    _clean_code_fields(data, site, cleaned, errors)
     if errors:
         raise ValidationFailed(errors)
     return cleaned
@@ -153,6 +288,9 @@ def _apply(site: Site, cleaned: dict) -> None:
         setattr(site, field, cleaned[field])
     site.front_desk_limit = cleaned["front_desk_limit"]
     site.supervisor_limit = cleaned["supervisor_limit"]
+    for field in ("public_code", "intake_address"):
+        if field in cleaned:
+            setattr(site, field, cleaned[field])
     _replace_holidays(site, dict(cleaned["holidays"]))
 
 
@@ -195,3 +333,11 @@ def update_site(site: Site, data: SiteInput, *, actor=None, now: datetime | None
 
 def find_site(name: str) -> Site | None:
     return db.session.scalar(select(Site).where(func.lower(Site.name) == name.strip().lower()))
+
+
+def site_for_code(code: str) -> Site | None:
+    """The site whose public form is at `/complain/<code>` (None when no site has that code;
+    a site whose form is off has none)."""
+    if not isinstance(code, str) or not 0 < len(code) <= CODE_MAX:
+        return None
+    return db.session.scalar(select(Site).where(Site.public_code == code))

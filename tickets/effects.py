@@ -61,18 +61,48 @@ def _promise(ticket: Ticket, moment: datetime, now: datetime) -> None:
     restart_clock(ticket, "next_contact")
 
 
+ACKNOWLEDGEMENT_MAIL = {True: "send", False: "not sent (staff choice)"}
+
+
+def _classification(ticket: Ticket, data: dict) -> tuple[str, Category]:
+    """The class an unclassified ticket takes as it is owned: the dimension chosen (or the
+    one the customer's answer suggested) and an active category; ValidationFailed naming
+    what is missing, before anything is written."""
+    dimension = data.get("dimension") or ticket.dimension
+    category_id = data.get("category_id") or ticket.category_id
+    category = db.session.get(Category, category_id) if category_id else None
+    errors = {}
+    if dimension is None:
+        errors["dimension"] = "Choose what kind of service failed."
+    if category is None or not category.active:
+        errors["category_id"] = "Choose a category."
+    if errors:
+        raise ValidationFailed(errors)
+    return dimension, category
+
+
 def own(ticket: Ticket, actor: User, data: dict, now: datetime) -> Outcome:
+    """Take the ticket: an unclassified one (the customer opened it) is classified in the
+    same step; a classified one keeps its class (reclassify is its own step). The owner's
+    choice about the written acknowledgement is audited when the customer has an e-mail."""
+    if not ticket.is_classified:
+        ticket.dimension, ticket.category = _classification(ticket, data)
     ticket.owner = actor
     ticket.pending_transfer_to = None
     ticket.acknowledgement = data["acknowledgement"]
     _promise(ticket, data["next_contact_by"], now)
     ticket.owned_at = ticket.owned_at or now
-    return Outcome(data["acknowledgement"])
+    extra = {}
+    if ticket.customer.email:
+        choice = ACKNOWLEDGEMENT_MAIL[data.get("send_acknowledgement", True) is not False]
+        extra["acknowledgement_mail"] = [None, choice]
+    return Outcome(data["acknowledgement"], extra)
 
 
-def log_contact(ticket: Ticket, actor: User, data: dict, now: datetime) -> Outcome:
-    """A contact keeps the standing promise when it happens by the promised time."""
-    extra = {"channel": [None, data["channel"]]}
+def _contact_made(ticket: Ticket, channel: str, data: dict, now: datetime) -> dict:
+    """A contact keeps the standing promise when it happens by the promised time; a new
+    promise (`next_contact_by`) starts the next-contact clock again. Returns the audit extra."""
+    extra = {"channel": [None, channel]}
     if ticket.next_contact_by is not None:
         kept = now <= ticket.next_contact_by
         extra["promise"] = [ticket.next_contact_by.isoformat(), "kept" if kept else "broken"]
@@ -80,7 +110,27 @@ def log_contact(ticket: Ticket, actor: User, data: dict, now: datetime) -> Outco
         _promise(ticket, data["next_contact_by"], now)
     elif ticket.next_contact_by is not None and ticket.next_contact_met_at is None:
         ticket.next_contact_met_at = now
-    return Outcome(data["note"], extra)
+    return extra
+
+
+def log_contact(ticket: Ticket, actor: User, data: dict, now: datetime) -> Outcome:
+    return Outcome(data["note"], _contact_made(ticket, data["channel"], data, now))
+
+
+REPLY_MAIL = {True: "queued", False: "not mailed (no e-mail address)"}
+
+
+def reply(ticket: Ticket, actor: User, data: dict, now: datetime) -> Outcome:
+    """A written reply counts as a contact by e-mail. The message itself is composed and
+    queued by the correspondence package, which listens to this step."""
+    extra = _contact_made(ticket, "email", data, now)
+    extra["reply_mail"] = [None, REPLY_MAIL[bool(ticket.customer.email)]]
+    return Outcome(data["body"], extra)
+
+
+def add_note(ticket: Ticket, actor: User, data: dict, now: datetime) -> Outcome:
+    """An internal note: on the timeline for colleagues, never shown or sent to the customer."""
+    return Outcome(data["body"])
 
 
 def offer_fix(ticket: Ticket, actor: User, data: dict, now: datetime) -> Outcome:
@@ -110,12 +160,15 @@ def offer_fix(ticket: Ticket, actor: User, data: dict, now: datetime) -> Outcome
     return Outcome(data["action"], extra, route="offered")
 
 
-def record_response(ticket: Ticket, actor: User, data: dict, now: datetime) -> Outcome:
+def record_response(ticket: Ticket, actor: User | None, data: dict, now: datetime) -> Outcome:
+    """The customer's answer to the fix offered, recorded by its owner or given by the
+    customer themselves on their status page (no actor: audited `answered_by: customer`)."""
     offer = ticket.current_offer
     response = str(data["customer_response"])
     offer.customer_response, offer.responded_at = response, now
     ticket.customer_response = response
-    return Outcome(data.get("note", ""))
+    extra = {"answered_by": [None, "customer"]} if actor is None else {}
+    return Outcome(data.get("note", ""), extra)
 
 
 def _sign_off_decline(ticket: Ticket, actor: User, data: dict, now: datetime) -> Outcome:

@@ -26,17 +26,40 @@ Rule = Callable[[Cleaner], None]
 ANSWERS_WITHOUT_REACH = "Leave the answers empty when the customer was not reached."
 USERNAME = 40  # users.username
 PERSON_NAME = 120  # prevention_actions.owner_name
+MESSAGE_TEXT = 5000  # a reply to the customer, an internal note
 
 
 def own(c: Cleaner) -> None:
+    """Owning: what was said and the promise; the class of an unclassified ticket (optional
+    here, required by the effect when the ticket has none); whether the written
+    acknowledgement is mailed (default yes)."""
     c.text("acknowledgement")
     c.moment("next_contact_by")
+    c.choice("dimension", values(Dimension), required=False)
+    if c.raw("category_id") in (None, ""):
+        c.cleaned["category_id"] = None
+    else:
+        c.record_id("category_id", "Choose a category.")
+    c.flag("send_acknowledgement")
+    if c.cleaned.get("send_acknowledgement") is None and "send_acknowledgement" not in c.errors:
+        c.cleaned["send_acknowledgement"] = True
 
 
 def log_contact(c: Cleaner) -> None:
     c.text("note")
     c.choice("channel", values(Channel))
     c.moment("next_contact_by", required=False)
+
+
+def reply(c: Cleaner) -> None:
+    """A written reply to the customer; a new promise is optional."""
+    c.text("body", max_length=MESSAGE_TEXT)
+    c.moment("next_contact_by", required=False)
+
+
+def note(c: Cleaner) -> None:
+    """An internal note: for colleagues only, never shown or sent to the customer."""
+    c.text("body", max_length=MESSAGE_TEXT)
 
 
 def offer_fix(c: Cleaner) -> None:

@@ -26,6 +26,7 @@ from core import inputs
 from core.forms import select_choices
 from core.vocabulary import Channel
 from tickets import labels
+from tickets.hooks import Hook
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -74,13 +75,32 @@ class ActionForm(FlaskForm):
             return None
 
 
+def _optional_id(value) -> int | None:
+    """A row id from a select; None for its empty option."""
+    return None if value in (None, "") else inputs.parse_int(value)
+
+
 class OwnForm(ActionForm):
+    """Owning. `dimension` and `category_id` are kept only for an unclassified ticket, and
+    `send_acknowledgement` only when the customer has an e-mail (`tickets.page`)."""
+
+    dimension = SelectField(
+        _l("What kind of service failed?"),
+        choices=select_choices([("", "—")]) + labels.DIMENSION_CHOICES,
+        validators=[Optional()],
+        description=_l("The customer opened this ticket: classify it as you own it."),
+    )
+    category_id = SelectField(_l("Category"), coerce=_optional_id, validators=[Optional()])
     acknowledgement = TextAreaField(
         _l("What you said to the customer, and how"),
         validators=[DataRequired(), Length(max=2000)],
         description=_l("For example: apologised in person and explained we will move them today."),
     )
     next_contact_by = _promise_field(_l("Next contact by (your promise)"))
+    send_acknowledgement = BooleanField(
+        _l("Send the written acknowledgement by e-mail"), default=True,
+        description=_l("Untick if the customer asked not to be e-mailed."),
+    )
     DATETIME_FIELDS = ("next_contact_by",)
     submit = SubmitField(_l("Own it"))
 
@@ -91,6 +111,41 @@ class ContactForm(ActionForm):
     next_contact_by = _promise_field(_l("Next contact by (new promise)"), required=False)
     DATETIME_FIELDS = ("next_contact_by",)
     submit = SubmitField(_l("Log contact"))
+
+
+# Filled by the correspondence package: the canned reply asked for in the ticket page's
+# query string (`?reply_template=<id>`), filled in for the ticket shown; None when none.
+canned_reply = Hook("fill the canned reply a person picked (correspondence)")
+
+
+class ReplyForm(ActionForm):
+    """A written reply to the customer, mailed in their language with the status link."""
+
+    body = TextAreaField(
+        _l("Your reply to the customer"),
+        validators=[DataRequired(), Length(max=5000)],
+        description=_l("Mailed to the customer with their status link. Without an e-mail "
+                       "address, copy the short text from the conversation and pass it on."),
+    )
+    next_contact_by = _promise_field(_l("Next contact by (new promise)"), required=False)
+    DATETIME_FIELDS = ("next_contact_by",)
+    submit = SubmitField(_l("Send reply"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_submitted() and canned_reply.is_registered:
+            text = canned_reply()
+            if text:
+                self.body.data = text
+
+
+class NoteForm(ActionForm):
+    body = TextAreaField(
+        _l("Internal note"),
+        validators=[DataRequired(), Length(max=5000)],
+        description=_l("For colleagues only: never shown or sent to the customer."),
+    )
+    submit = SubmitField(_l("Add note"))
 
 
 class OfferFixForm(ActionForm):

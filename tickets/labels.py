@@ -62,6 +62,7 @@ SYSTEM_EVENT_LABELS = {
     "sla_level_1": _l("Deadline missed: escalated to supervisors"),
     "sla_level_2": _l("Deadline still missed: escalated to managers"),
     "sla_recomputed": _l("Due times recomputed"),
+    "customer_message": _l("The customer wrote"),
 }
 
 
@@ -103,6 +104,9 @@ FIELD_LABELS = {
     "by": _l("Recorded by"),
     "prevention": _l("Prevention action"),
     "attachment": _l("Attachment"),
+    "acknowledgement_mail": _l("Written acknowledgement"),
+    "customer_replied_at": _l("Customer wrote at"),
+    "source": _l("Came in by"),
 }
 FOLLOW_UP_OUTCOME_LABELS = {
     "reached": _l("Reached"),
@@ -122,6 +126,10 @@ VALUE_LABELS = {
     "promise": {"kept": _l("kept"), "broken": _l("broken")},
     "pending_approval_kind": {"fix": _l("a fix"), "decline": _l("a decline")},
     "clock": CLOCK_WORDS,
+    "acknowledgement_mail": {"send": _l("to be e-mailed to the customer"),
+                             "not sent (staff choice)": _l("not sent (staff choice)")},
+    "source": {"email": _l("E-mail"), "status_page": _l("the status page"),
+               "web": _l("Web form")},
 }
 
 

@@ -16,10 +16,10 @@ from extensions import db
 from sites.models import Site
 from tickets.actions import available_actions
 from tickets.categories import active_categories
-from tickets.forms import ActionForm, NewTicketForm
+from tickets.forms import ActionForm, NewTicketForm, OwnForm
 from tickets.intake import NewTicket
 from tickets.labels import DIMENSION_LABELS, FOLLOW_UP_KIND_LABELS
-from tickets.models import Ticket
+from tickets.models import Ticket, TicketEvent
 from tickets.registry import ENTRIES, REGISTRY
 from tickets.workflow import Action
 
@@ -35,8 +35,25 @@ def colleagues(ticket: Ticket, roles: tuple[str, ...]) -> list[tuple[str, str]]:
     return [(u.username, f"{u.display_name} ({u.username})") for u in db.session.scalars(stmt)]
 
 
+def _fill_own(form: OwnForm, ticket: Ticket) -> None:
+    """The classification fields only for an unclassified ticket (its suggested dimension
+    chosen); the acknowledgement checkbox only for a customer with an e-mail address."""
+    if ticket.is_classified:
+        del form.dimension
+        del form.category_id
+    else:
+        form.category_id.choices = select_choices([("", "—")]) + category_choices()
+        if form.dimension.data is None:
+            form.dimension.data = ticket.dimension or ""
+    if not ticket.customer.email:
+        del form.send_acknowledgement
+
+
 def _fill_choices(form: ActionForm, ticket: Ticket, user: User) -> None:
     everyone = tuple(Role)
+    if isinstance(form, OwnForm):
+        _fill_own(form, ticket)
+        return
     if hasattr(form, "to"):
         others = [c for c in colleagues(ticket, everyone) if c[0] != user.username]
         form.to.choices = select_choices(others)
@@ -67,6 +84,14 @@ def _new_form(action: str, ticket: Ticket, user: User, formdata) -> ActionForm:
     if formdata is None:
         form.version.data = str(ticket.version)
     return form
+
+
+def last_customer_message(ticket: Ticket) -> TicketEvent | None:
+    """While the ticket waits on staff after the customer wrote: the event of their latest
+    message (its note holds a preview of their words); None otherwise."""
+    if ticket.customer_replied_at is None:
+        return None
+    return next((e for e in reversed(ticket.events) if e.action == "customer_message"), None)
 
 
 def allowed_steps(ticket: Ticket, user: User) -> set[str]:

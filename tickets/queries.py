@@ -47,16 +47,25 @@ def base_query(user: User) -> Select:
     return stmt
 
 
+def customer_replied_first() -> tuple:
+    """The ordering that puts tickets waiting on staff after a customer message first (the
+    longest waiting first); the caller's own ordering follows."""
+    return (Ticket.customer_replied_at.is_(None), Ticket.customer_replied_at.asc())
+
+
 def my_tickets(user: User) -> Select:
-    """Open tickets I own, and tickets handed to me that wait for me to accept or own."""
+    """Open tickets I own, and tickets handed to me that wait for me to accept or own;
+    those the customer wrote on first."""
     mine = (Ticket.owner_id == user.id) & Ticket.status.in_(OPEN)
     handed = (Ticket.pending_transfer_to_id == user.id) & Ticket.status.in_(OPEN)
-    return base_query(user).where(or_(mine, handed)).order_by(Ticket.created_at.asc())
+    stmt = base_query(user).where(or_(mine, handed))
+    return stmt.order_by(*customer_replied_first(), Ticket.created_at.asc())
 
 
 def unowned(user: User) -> Select:
+    """New tickets, oldest first; those the customer wrote on again first."""
     stmt = base_query(user).where(Ticket.status == str(Status.NEW))
-    return stmt.order_by(Ticket.created_at.asc())
+    return stmt.order_by(*customer_replied_first(), Ticket.created_at.asc())
 
 
 def _current_offer_amount():
@@ -136,8 +145,11 @@ def overdue(now: datetime):
     )
 
 
-def site_tickets(user: User, filters: TicketFilters, zone: ZoneInfo) -> Select:
-    """The site list: filters combine with AND; dates are the viewer's site-local days."""
+def site_tickets(user: User, filters: TicketFilters, zone: ZoneInfo, *,
+                 replied_first: bool = False) -> Select:
+    """The site list: filters combine with AND; dates are the viewer's site-local days.
+    Newest first (the API's order); `replied_first` puts the tickets waiting on staff after
+    a customer message before the others (the page's order)."""
     stmt = base_query(user)
     for column, value in (
         (Ticket.status, filters.status),
@@ -162,4 +174,5 @@ def site_tickets(user: User, filters: TicketFilters, zone: ZoneInfo) -> Select:
         stmt = _search(stmt, filters.q)
     if filters.overdue_at is not None:
         stmt = stmt.where(overdue(filters.overdue_at))
-    return stmt.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+    first = customer_replied_first() if replied_first else ()
+    return stmt.order_by(*first, Ticket.created_at.desc(), Ticket.id.desc())

@@ -104,5 +104,5 @@ def filters_from_request() -> queries.TicketFilters:
 def site():
     filters = filters_from_request()
     zone = ZoneInfo(current_user.site.timezone)
-    pagination = _page(queries.site_tickets(current_user, filters, zone))
+    pagination = _page(queries.site_tickets(current_user, filters, zone, replied_first=True))
     return render_template("tickets/site.html", filters=filters, pagination=pagination)

@@ -31,6 +31,7 @@ from tickets.page import (
     action_forms,
     allowed_steps,
     bound_action_form,
+    last_customer_message,
     new_ticket_input,
     prepare_new_ticket_form,
 )
@@ -60,6 +61,7 @@ def detail(ref: str):
     return render_template(
         "tickets/detail.html", ticket=ticket, forms=action_forms(ticket, current_user),
         allowed=allowed_steps(ticket, current_user),
+        customer_wrote=last_customer_message(ticket),
     )
 
 
@@ -141,5 +143,6 @@ def _rerender(ref: str, action: str, form, status: int, refresh_version: bool = 
     if refresh_version:
         form.version.data = str(ticket.version)
     page = render_template("tickets/detail.html", ticket=ticket, forms=forms, open_action=action,
-                           allowed=allowed_steps(ticket, current_user))
+                           allowed=allowed_steps(ticket, current_user),
+                           customer_wrote=last_customer_message(ticket))
     return page, status

@@ -35,6 +35,8 @@ class Action(StrEnum):
     FOLLOW_UP = "follow_up"
     COMPLETE_PREVENTION = "complete_prevention"
     ADD_ATTACHMENT = "add_attachment"
+    REPLY = "reply"
+    ADD_NOTE = "add_note"
 
 
 class Who(StrEnum):

@@ -40,7 +40,8 @@ def test_words_on_an_open_ticket_are_added_and_the_owner_is_told(make_ticket):
     assert received.what == "added" and received.ticket is ticket
     assert ticket.customer_replied_at == now
     assert ticket.version == version + 1 == _events(ticket)
-    message = db.session.scalars(select(CustomerMessage)).one()
+    message = db.session.scalars(select(CustomerMessage).where(
+        CustomerMessage.direction == "in")).one()
     assert (message.direction, message.source, message.body) == (
         "in", "email", "The heater is still cold.")
     assert message.mail_message_id == "<a1@guest.example>"

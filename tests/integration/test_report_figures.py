@@ -301,6 +301,10 @@ def expected_week_47(history) -> dict:
         "csat": {"responses": 2, "average": 3.5},  # P1 5, T5 2
         "csat_average": 3.5,
         "survey_response": rate(1, 2, 50.0),  # P1 answered, P2 not
+        # the customer side: no guest here has an e-mail address or answered a fix online
+        "unclassified": counts(),
+        "acknowledged_in_writing": rate(0, 0, None),
+        "customer_accepted_fixes": 0,
         "compensation_total": "190.00",
         "compensation_average": "63.33",
         "compensation_count": 3,
@@ -422,6 +426,10 @@ def expected_week_46(history) -> dict:
         "csat": {"responses": 0, "average": None},
         "csat_average": None,
         "survey_response": rate(0, 0, None),
+        # the customer side: no guest here has an e-mail address or answered a fix online
+        "unclassified": counts(),
+        "acknowledged_in_writing": rate(0, 0, None),
+        "customer_accepted_fixes": 0,
         "compensation_total": "50.00",
         "compensation_average": "25.00",
         "compensation_count": 2,
@@ -501,6 +509,8 @@ def empty_week(week: str, start: str, end: str) -> dict:
         "recovery": no_rate, "recovery_rate": None,
         "csat": {"responses": 0, "average": None}, "csat_average": None,
         "survey_response": no_rate,
+        "unclassified": counts(), "acknowledged_in_writing": no_rate,
+        "customer_accepted_fixes": 0,
         "compensation_total": "0.00", "compensation_average": None, "compensation_count": 0,
         "compensation_by_currency": {}, "compensation_by_remedy": {},
         "root_causes": [], "fault_split": {},

@@ -30,14 +30,14 @@ def _ticket_count() -> int:
 
 def test_seed_demo_prints_summary_and_logins_once(runner):
     first = _seed(runner)
-    assert "Demo data loaded: 1 site, 4 users, 24 customers, 144 tickets." in first.output
+    assert "Demo data loaded: 1 site, 4 users, 27 customers, 147 tickets." in first.output
     for username, role, _name in DEMO_LOGINS:
         assert username in first.output and role in first.output
     tickets_after_first = _ticket_count()
     second = _seed(runner)
     assert "already present" in second.output
     assert _ticket_count() == tickets_after_first
-    assert db.session.scalar(select(func.count(Customer.id))) == 24
+    assert db.session.scalar(select(func.count(Customer.id))) == 27
 
 
 def test_seed_demo_covers_every_status_over_eight_weeks(runner):
@@ -103,3 +103,17 @@ def test_seed_demo_works_at_awkward_moments(runner, moment):
     assert len(new) >= 2 and all(moment - t.created_at < timedelta(days=1) for t in new)
     latest = db.session.scalar(select(func.max(TicketEvent.created_at)))
     assert latest < moment
+
+
+def test_seed_demo_has_the_customers_own_complaints(runner):
+    from correspondence.models import CustomerMessage
+
+    _seed(runner)
+    own = [t for t in _tickets() if t.opened_by_id is None]
+    assert {t.channel for t in own} == {"web", "email"}
+    waiting = [t for t in own if t.status == Status.NEW]
+    assert waiting and all(not t.is_classified for t in waiting)
+    assert all(t.is_classified for t in own if t.status != Status.NEW)
+    assert any(t.customer_replied_at is not None for t in own)
+    kinds = {(m.direction, m.kind) for m in db.session.scalars(select(CustomerMessage))}
+    assert {("in", "customer"), ("out", "reply"), ("out", "acknowledgement")} <= kinds

@@ -21,7 +21,8 @@ def catalog():
 
 
 def _marked_strings() -> set[str]:
-    method_map = [("**.py", "python"), ("templates/**.html", "jinja2")]
+    method_map = [("**.py", "python"), ("templates/**.html", "jinja2"),
+                  ("templates/**.txt", "jinja2")]
 
     def keep(dirname: str) -> bool:
         return not (set(Path(dirname).parts) & SKIPPED_DIRS)

@@ -65,6 +65,10 @@ EXPECTED = [
     ("owned", "reclassify", OWNER_OR_LEAD, OWNER_OR_LEAD),
     ("fix_offered", "reclassify", OWNER_OR_LEAD, OWNER_OR_LEAD),
     ("awaiting_approval", "reclassify", OWNER_OR_LEAD, OWNER_OR_LEAD),
+    *[(state, "reply", OWNER_OR_LEAD, OWNER_OR_LEAD) for state in (
+        "owned", "fix_offered", "awaiting_approval", "resolved")],
+    *[(state, "add_note", ALL, ALL) for state in (
+        "new", "owned", "fix_offered", "awaiting_approval", "resolved", "declined", "closed")],
 ]
 
 
@@ -79,7 +83,7 @@ CASES = list(itertools.product(Status, Action, ACTORS, (False, True)))
 
 
 def test_the_table_covers_every_combination():
-    assert len(CASES) == 7 * 18 * 6 * 2
+    assert len(CASES) == 7 * 20 * 6 * 2
     listed = {(status, action) for status, action, _idle, _pending in EXPECTED}
     assert listed <= {(str(s), str(a)) for s in Status for a in Action}
 

@@ -97,6 +97,14 @@ def _demo_world() -> dict[str, list]:
         "customer_id": [db.session.scalars(select(Customer.id)).first()],
         "category_id": [db.session.scalars(select(Category.id)).first()],
         "token": [make_token(survey, current_app.config["SECRET_KEY"])],
+        "code": [db.session.scalars(select(Ticket)).first().site.public_code],
+        "mail_id": [__import__("tests.support.mail", fromlist=["_"]).held_mail(
+            db.session.scalars(select(Ticket)).first().site)],
+        "template_id": [db.session.scalars(select(__import__(
+            "correspondence.models", fromlist=["_"]).ReplyTemplate.id)).first()],
+        "status_token": [__import__("correspondence.links", fromlist=["_"]).make_token(ticket)
+                         for ticket in db.session.scalars(select(Ticket).where(
+                             Ticket.id.in_(first_per_state)))],
     }
 
 

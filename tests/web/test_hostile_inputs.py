@@ -47,6 +47,8 @@ QUERY = {
     "sla.policy": {"site": "number"},
     "sla.recompute": {"site": "number"},
     "survey.answer": {"lang": "choice"},
+    "public.complain": {"lang": "choice"}, "public.complaint_thanks": {"lang": "choice"},
+    "tickets.detail": {"reply_template": "number"},
     "auth.sign_in": {"next": "text"},
     "users.index": {"inactive": "choice"},
     "api.list_tickets": {"page": "number", "per_page": "number", "status": "choice",
@@ -218,8 +220,13 @@ def world(app, make_site, make_user, make_ticket):
                    "customer_id": owned.customer_id, "token_id": token.id,
                    "category_id": db.session.scalars(select(Category.id)).first(),
                    "notification_id": note.id, "attachment_id": 1, "action": "escalate",
-                   "verb": "escalate",
-                   "token": make_token(survey, app.config["SECRET_KEY"])},
+                   "verb": "escalate", "code": "hostile-hotel",
+                   "token": make_token(survey, app.config["SECRET_KEY"]),
+                   "status_token": __import__("correspondence.links",
+                                              fromlist=["_"]).make_token(owned),
+                   "mail_id": __import__("tests.support.mail", fromlist=["_"]).held_mail(site),
+                   "template_id": __import__("tests.support.replies",
+                                             fromlist=["_"]).reply_template()},
     }
 
 

@@ -160,9 +160,48 @@ ROWS = [
     page("reports.tickets", "GET", "/reports/weekly/tickets", 403, 200, 200, 404,
          params={"figure": "new", "site": "{site}"}),
     # Customer side: the public complaint form and the site poster.
+    # ("Role Hotel" has the code role-hotel: a slug of its name.)
+    public("public.complain", "GET", "/complain/role-hotel", 200),
+    public("public.complain", "POST", "/complain/role-hotel", 422, body=BLANK_NAME),
+    public("public.complain", "GET", "/complain/no-such-hotel", 404),
+    public("public.complain", "POST", "/complain/no-such-hotel", 404, body=BLANK_NAME),
+    public("public.complaint_thanks", "GET", "/complain/thanks/not-a-token", 404),
+    page("sites.poster", "GET", "/admin/sites/{site}/poster", 200, 200, 200, 404),
     # Customer side: the status page and the ticket slip.
+    public("public.status", "GET", "/status/{status_token}", 200),
+    public("public.status", "POST", "/status/{status_token}", 422,
+           body={"info-send": "Send", "info-body": ""}),
+    public("public.status", "POST", "/status/{status_token}", 409,
+           body={"answer-accept": "Accept"}),
+    public("public.status", "GET", "/status/not-a-token", 404),
+    public("public.status", "POST", "/status/not-a-token", 404),
+    page("correspondence.slip", "GET", "/tickets/{ticket}/slip", 200, 200, 200, 404),
     # Customer side: e-mail intake review.
+    page("mailin.held", "GET", "/mail/held", 403, 200, 200, 200),
+    page("mailin.held", "GET", "/mail/held", 403, 200, 200, 200, params={"show": "all"}),
+    page("mailin.raw", "GET", "/mail/held/999999/raw", 403, 404, 404, 404),
+    page("mailin.mark_reviewed", "POST", "/mail/held/999999/reviewed", 403, 404, 404, 404),
     # Customer side: canned replies.
+    page("replies.index", "GET", "/admin/replies/", 403, 403, 200, 403),
+    page("replies.create", "GET", "/admin/replies/new", 403, 403, 200, 403),
+    page("replies.create", "POST", "/admin/replies/new", 403, 403, 422, 403,
+         body={"locale": "en", "title": "", "body": "Hello {name}"}),
+    page("replies.edit", "GET", "/admin/replies/999999", 403, 403, 404, 403),
+    page("replies.edit", "POST", "/admin/replies/999999", 403, 403, 404, 403,
+         body={"title": ""}),
+    page("replies.deactivate", "POST", "/admin/replies/999999/deactivate",
+         403, 403, 404, 403),
+    # Replies to the customer (owner or lead) and internal notes (anyone of the site).
+    page("tickets.act", "POST", "/tickets/{ticket}/reply", 409, 302, 302, 404,
+         body=lambda w: {"reply-body": "We are on it.",
+                         "reply-version": str(_version(w)["version"])}),
+    page("tickets.act", "POST", "/tickets/{ticket}/add_note", 302, 302, 302, 404,
+         body=lambda w: {"add_note-body": "Seen at breakfast",
+                         "add_note-version": str(_version(w)["version"])}),
+    api("api.ticket_action", "POST", "/api/v1/tickets/{ticket}/reply", 409, 200, 200, 404,
+        body=lambda w: {"body": "We are on it.", **_version(w)}),
+    api("api.ticket_action", "POST", "/api/v1/tickets/{ticket}/notes", 200, 200, 200, 404,
+        body=lambda w: {"body": "Seen at breakfast", **_version(w)}),
     # Assets.
     public("static", "GET", "/static/js/customer_search.js", 200),
     public("bootstrap.static", "GET", "/bootstrap/static/css/bootstrap.min.css", 200),
@@ -256,6 +295,7 @@ def world(app, make_site, make_user, make_ticket):
             "category": db.session.scalars(select(Category.id)).first(),
             "token_id": token.id, "notification": _notification_for(target),
             "survey_token": make_token(survey, app.config["SECRET_KEY"]),
+            "status_token": __import__("correspondence.links", fromlist=["_"]).make_token(ticket),
         },
     }
 
@@ -327,7 +367,7 @@ def test_each_row_reaches_its_endpoint(app):
     adapter = app.url_map.bind("localhost")
     sample = {"site": 1, "user": 1, "ticket": "SR-000001", "resolved": "SR-000002",
               "customer": 1, "category": 1, "token_id": 1, "notification": 1,
-              "survey_token": "abc"}
+              "survey_token": "abc", "status_token": "abc"}
     wrong = []
     for row in ROWS:
         endpoint, _args = adapter.match(row.path.format(**sample), method=row.method)
