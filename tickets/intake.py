@@ -116,6 +116,23 @@ def _check_ownership(data: NewTicket, now: datetime, errors: dict) -> None:
         errors.update(failed.fields)
 
 
+def _store_opened(ticket: Ticket, actor: User | None, now: datetime, *,
+                  offer_to_preferred: bool) -> None:
+    """Time the new ticket's clocks, add it with its `opened` event (flushed) and announce
+    it. A customer with an active preferred owner is offered to them (a pending handover)
+    unless someone owns the ticket on the spot."""
+    preferred = ticket.customer.preferred_owner
+    if offer_to_preferred and preferred is not None and preferred.is_active:
+        ticket.pending_transfer_to = preferred
+    with db.session.no_autoflush:
+        refresh_deadlines(ticket, now)
+    db.session.add(ticket)
+    opened = {k: [None, v] for k, v in snapshot(ticket).items() if v not in (None, "", False, 0)}
+    record_event(ticket, actor, "opened", now, opened)
+    db.session.flush()
+    signals.ticket_opened.send(ticket, actor=actor, now=now)
+
+
 def open_ticket(actor: User, data: NewTicket, now: datetime) -> Ticket:
     """Create the ticket (and the customer, if new); own it on the spot when asked.
 
@@ -146,16 +163,7 @@ def open_ticket(actor: User, data: NewTicket, now: datetime) -> Ticket:
         created_at=now,
         updated_at=now,
     )
-    preferred = customer.preferred_owner
-    if not data.own_now and preferred is not None and preferred.is_active:
-        ticket.pending_transfer_to = preferred
-    with db.session.no_autoflush:
-        refresh_deadlines(ticket, now)
-    db.session.add(ticket)
-    opened = {k: [None, v] for k, v in snapshot(ticket).items() if v not in (None, "", False, 0)}
-    record_event(ticket, actor, "opened", now, opened)
-    db.session.flush()
-    signals.ticket_opened.send(ticket, actor=actor, now=now)
+    _store_opened(ticket, actor, now, offer_to_preferred=not data.own_now)
     if data.own_now:
         perform(ticket, "own", actor, data.ownership, version=None, now=now)
         if customer.preferred_owner is None:
@@ -229,14 +237,5 @@ def open_customer_ticket(data: CustomerComplaint, now: datetime) -> Ticket:
         created_at=now,
         updated_at=now,
     )
-    preferred = customer.preferred_owner
-    if preferred is not None and preferred.is_active:
-        ticket.pending_transfer_to = preferred
-    with db.session.no_autoflush:
-        refresh_deadlines(ticket, now)
-    db.session.add(ticket)
-    opened = {k: [None, v] for k, v in snapshot(ticket).items() if v not in (None, "", False, 0)}
-    record_event(ticket, None, "opened", now, opened)
-    db.session.flush()
-    signals.ticket_opened.send(ticket, actor=None, now=now)
+    _store_opened(ticket, None, now, offer_to_preferred=True)
     return ticket
