@@ -1,6 +1,5 @@
 """Managers: list, create and edit sites. Staff of a site (and managers): its QR poster."""
 
-import segno
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -10,6 +9,7 @@ from sqlalchemy import select
 
 from admin.forms import SiteForm
 from auth.permissions import ensure, permission_required
+from core import qr
 from core.clock import utcnow
 from core.forms import form_status, submit_with_domain
 from extensions import db
@@ -101,8 +101,6 @@ def poster(site_id: int):
     link = complaint_url(site)
     if link is None:
         abort(404)
-    qr = segno.make(link, error="m")
-    svg = qr.svg_inline(scale=1, border=2, omitsize=True, dark="#000", light="#fff",
-                        svgclass="poster-qr", lineclass="poster-qr-line")
+    svg = qr.inline_svg(link, svgclass="poster-qr", lineclass="poster-qr-line")
     return render_template("admin/site_poster.html", site=site, link=link, qr_svg=svg,
                            lines=_in_both_languages())

@@ -13,19 +13,22 @@ speak of "our team" instead.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
 from flask_babel import lazy_gettext as _l
 
-from core.vocabulary import CustomerResponse, Status
+from core.vocabulary import Channel, CustomerResponse, Status
+from correspondence.wording import when_words
 
 # Code points of Han, kana and Hangul: a name written in them is kept whole.
 CJK_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF),
               (0xF900, 0xFAFF), (0x20000, 0x2FA1F))
 
-DAY_PATTERNS = {"en": "EEEE d MMMM", "zh": "M月d日EEEE"}
+# Channels whose ticket description is the customer's own words (shown as theirs).
+OWN_WORDS_CHANNELS = (Channel.WEB, Channel.EMAIL)
+# States in which the fix put to the customer is still shown.
+OFFER_SHOWN_IN = (Status.FIX_OFFERED, Status.RESOLVED, Status.CLOSED)
 HEADLINES = {
     Status.NEW: _l("Received"),
     Status.OWNED: _l("Being handled"),
@@ -127,21 +130,6 @@ def sentence(standing: Standing):
     return FIXED_SENTENCES[status]
 
 
-def when_words(moment: datetime, zone: ZoneInfo, now: datetime, locale: str):
-    """A moment as a guest says it, in the site's zone: "today at 15:30", "tomorrow at
-    09:00", else "on Friday 15 May at 10:00" (5月15日星期五 in Chinese)."""
-    local = moment.astimezone(zone)
-    today: date = now.astimezone(zone).date()
-    time = format_time(local, "HH:mm", locale=locale)
-    if local.date() == today:
-        return _l("today at %(time)s", time=time)
-    if local.date() == today + timedelta(days=1):
-        return _l("tomorrow at %(time)s", time=time)
-    pattern = DAY_PATTERNS.get(locale.split("_")[0], DAY_PATTERNS["en"])
-    day = format_date(local.date(), pattern, locale=locale)
-    return _l("on %(day)s at %(time)s", day=day, time=time)
-
-
 def promise_sentence(status: str, moment: datetime | None, met: bool, zone: ZoneInfo,
                      now: datetime, locale: str):
     """When we will be in touch: the first contact for a new ticket, the next-contact
@@ -174,6 +162,34 @@ def standing_of(ticket) -> Standing:
         customer_response=ticket.customer_response,
         pending_approval_kind=ticket.pending_approval_kind,
     )
+
+
+def awaits_answer(ticket) -> bool:
+    """The customer may answer: a fix is offered (approved if it needed approval) and
+    neither they nor staff have recorded an answer to it yet (the moment the resolution
+    clock waits on the customer: `tickets.deadlines.is_waiting_on_customer`)."""
+    return (ticket.status == Status.FIX_OFFERED and ticket.current_offer is not None
+            and ticket.customer_response is None)
+
+
+def offer_shown(ticket):
+    """The fix that was put to the customer (never one still waiting for approval), while
+    the ticket is at or past the offer; else None."""
+    offer = ticket.current_offer
+    offered = offer is not None and (not offer.needs_approval or offer.approved_at is not None)
+    return offer if offered and ticket.status in OFFER_SHOWN_IN else None
+
+
+def shows_own_words(ticket) -> bool:
+    """The ticket's description is the customer's own words (they wrote it: web, e-mail)."""
+    return ticket.channel in OWN_WORDS_CHANNELS
+
+
+def signed_by(message, site_name: str) -> str:
+    """Who a message from staff is from, as the guest is told: the author's first name,
+    else (no author, or an empty name) the site."""
+    author = message.author
+    return (first_name(author.display_name) if author is not None else None) or site_name
 
 
 def promise_of(ticket, now: datetime, locale: str):

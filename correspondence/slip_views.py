@@ -2,18 +2,17 @@
 
 A small printable page (A6, its own print stylesheet) in the customer's language: the
 reference, the site, who looks after the complaint, the promise, what happens next, and the
-status link as a QR code (segno, rendered here as inline SVG: no script, no remote image)
-and as text. Staff only, for a ticket in their site scope (else 404, as every ticket page).
+status link as a QR code (`core.qr`, inline SVG) and as text. Staff only, for a ticket in
+their site scope (else 404, as every ticket page).
 """
 
-import segno
 from flask import Blueprint, current_app, g, render_template
 from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 
 from auth.permissions import permission_required
+from core import qr
 from core.clock import utcnow
 from correspondence import plain_status
 from correspondence.links import status_url
@@ -21,15 +20,6 @@ from tickets.access import load_ticket
 
 bp = Blueprint("correspondence", __name__)
 QR_SCALE = 4
-
-
-def qr_svg(link: str, title: str) -> Markup:
-    """`link` as a QR code: inline SVG markup, black on white, sized by the stylesheet
-    (a viewBox, no width or height). segno escapes the title; the link is only encoded."""
-    code = segno.make(link, error="m")
-    svg = code.svg_inline(scale=QR_SCALE, border=2, dark="#000", light="#fff", title=title,
-                          svgclass="slip-qr", lineclass=None, omitsize=True)
-    return Markup(svg)  # nosec B704  # segno escapes the title; nothing else is text
 
 
 @bp.route("/tickets/<ref>/slip")
@@ -42,7 +32,8 @@ def slip(ref: str):
     return render_template(
         "correspondence/slip.html", ticket=ticket, site=ticket.site, link=link,
         owner_name=ticket.owner.display_name if ticket.owner else None,
-        qr=qr_svg(link, _("Scan to see how your complaint stands")),
+        qr=qr.inline_svg(link, svgclass="slip-qr", scale=QR_SCALE,
+                         title=_("Scan to see how your complaint stands")),
         sentence=plain_status.sentence(plain_status.standing_of(ticket)),
         promise=plain_status.promise_of(ticket, utcnow(), str(get_locale())),
     )

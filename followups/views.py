@@ -1,13 +1,10 @@
 """Staff pages of the follow-up loop: the "Follow-ups due" queue and the survey QR code."""
 
-import io
-
-import segno
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_login import current_user
 
 from auth.permissions import has_permission, permission_required
-from core import inputs
+from core import inputs, qr
 from core.clock import utcnow
 from extensions import db
 from followups.loop import open_follow_ups
@@ -55,11 +52,8 @@ def survey_qr(ref: str):
     survey = next((f for f in open_follow_ups(ticket) if f.kind == "survey"), None)
     if survey is None:
         abort(404)
-    svg = io.BytesIO()
-    qr = segno.make(survey_url(survey, current_app.config), error="m")
-    qr.save(svg, kind="svg", scale=5, border=2, dark="#000", light="#fff")
-    headers = {"Cache-Control": "no-store"}
-    return Response(svg.getvalue(), mimetype="image/svg+xml", headers=headers)
+    svg = qr.svg_document(survey_url(survey, current_app.config))
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
 
 
 def init_app(app) -> None:

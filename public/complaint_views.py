@@ -1,6 +1,7 @@
 """A site's public complaint form (`/complain/<code>`), no sign-in, channel `web`.
 
-The page speaks the guest's language (?lang=, else the browser's: English or Chinese) and
+The page speaks the guest's language (?lang=, else the browser's: English or Chinese;
+`public.language`) and
 that language becomes the customer's. A sent form is answered with a redirect to the thanks
 page (POST-redirect-GET), whose address carries the ticket's signed status token, so no one
 can walk through other guests' tickets by changing a number.
@@ -13,24 +14,23 @@ filled-in honeypot gets a thank-you page and creates nothing.
 
 import time
 
-from flask import current_app, g, make_response, redirect, render_template, request, url_for
+from flask import current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import refresh
 from flask_limiter import RequestLimit
 
 from core.clock import utcnow
 from core.forms import apply_errors
 from core.validation import ValidationFailed
 from correspondence.links import StatusLinkError, make_token, open_ticket_link, status_path
+from correspondence.wording import contact_promise
 from extensions import csrf, limiter
 from public.blueprint import bp
 from public.complaint_intake import GuestComplaint, submit_complaint
 from public.forms import ComplaintForm
-from public.guest_time import contact_promise
+from public.language import browser_language, chosen_language, use_language
 from sites.models import Site
 from sites.services import site_for_code
 
-LANGUAGES = ("en", "zh_Hans")
 # The domain's field names → the form's (a photo's error names the attachment rule's field).
 FIELD_ALIASES = {"file": "photos"}
 
@@ -41,13 +41,7 @@ def _complaint_limit() -> str:
 
 def use_page_language() -> str:
     """The page's language: ?lang= when given, else the browser's best (en or zh_Hans)."""
-    chosen = request.args.get("lang")
-    if chosen not in LANGUAGES:
-        best = request.accept_languages.best_match(["en", "zh_Hans", "zh"]) or "en"
-        chosen = "zh_Hans" if best.startswith("zh") else "en"
-    g.page_locale = chosen
-    refresh()
-    return chosen
+    return use_language(browser_language())
 
 
 def _missing_page():
@@ -92,7 +86,7 @@ def complain(code: str):
     if site is None:
         if request.method == "GET" and code != code.lower() and site_for_code(code.lower()):
             return redirect(url_for("public.complain", code=code.lower(),
-                                    lang=request.args.get("lang")), 301)
+                                    lang=chosen_language()), 301)
         return _missing_page()
     locale = use_page_language()
     form = ComplaintForm()

@@ -9,6 +9,7 @@ from wtforms import SubmitField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from core import inputs
+from tickets import files
 
 MESSAGE_TEXT = 5000
 ANSWER, INFO = "answer", "info"
@@ -76,9 +77,11 @@ class InfoForm(FlaskForm):
     send = SubmitField(_l("Send"))
 
     def upload(self) -> dict | None:
-        """The photo as the attachment rule takes it (`content`, `file_name`), or None."""
+        """The photo as the attachment rule takes it (`content`, read at most one byte over
+        the limit, and `file_name`), or None."""
         upload = self.photo.data
-        content = upload.read() if upload is not None and hasattr(upload, "read") else b""
+        readable = upload is not None and hasattr(upload, "read")
+        content = upload.read(files.MAX_BYTES + 1) if readable else b""
         if not content:
             return None
         return {"content": content, "file_name": getattr(upload, "filename", "") or ""}

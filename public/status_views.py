@@ -4,7 +4,9 @@ the key (`correspondence.links`).
 It shows how the ticket stands in plain words, the owner's first name, the promise, the
 messages exchanged (never internal notes, events or staff-only fields; only this ticket),
 and the fix offered, with two buttons while the customer has not answered it. A box takes
-more information and a photo. A tampered link is a polite 404, an expired one (30 days
+more information and a photo. The page speaks ?lang=, else the customer's own language
+(`public.language`). What it shows and when the customer may answer are
+`correspondence.plain_status`'s rules. A tampered link is a polite 404, an expired one (30 days
 after closing) a polite 410.
 
 Both forms post to the page itself. Every POST first counts against the client address's
@@ -21,22 +23,19 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
     url_for,
 )
-from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
-from sqlalchemy import select
 
 from core.clock import utcnow
 from core.formatting import site_zone
 from core.validation import ValidationFailed
-from core.vocabulary import Status
 from correspondence import plain_status
+from correspondence.conversation import conversation
 from correspondence.inbound import add_customer_message, receive_customer_words
 from correspondence.links import (
     StatusLinkError,
@@ -44,10 +43,10 @@ from correspondence.links import (
     make_token,
     open_ticket_link,
 )
-from correspondence.models import CustomerMessage
-from extensions import csrf, db, limiter
+from extensions import csrf, limiter
 from notifications.services import notify
 from public.blueprint import bp
+from public.language import chosen_language, use_language
 from public.status_forms import ANSWER, INFO, AnswerForm, InfoForm, submitted_part
 from tickets import field_rules
 from tickets.actions import perform
@@ -55,24 +54,11 @@ from tickets.cleaning import FieldErrors
 from tickets.errors import ActionRefused, TicketConflict
 from tickets.models import Ticket
 
-LANGUAGES = ("en", "zh_Hans")
 DEFAULT_LIMIT = "10 per minute"
 PROBLEM_STATUS = {StatusLinkProblem.INVALID: 404, StatusLinkProblem.EXPIRED: 410}
-CUSTOMER_CHANNELS = ("web", "email")  # the description is the customer's own words
 
 
 # --- language, limits, the problem pages ---------------------------------------------------
-
-
-def _use_language(customer_locale: str | None) -> str:
-    """The page's language: ?lang= when given, else the customer's own (else the browser's,
-    through the app's locale selector). Returns it, for dates in words."""
-    chosen = request.args.get("lang")
-    locale = chosen if chosen in LANGUAGES else customer_locale
-    if locale:
-        g.page_locale = locale
-        refresh()
-    return str(get_locale())
 
 
 def _limit() -> str:
@@ -107,7 +93,7 @@ def _problem_page(problem: str, status: int, site_name: str = ""):
 
 def _link_problem(error: StatusLinkError):
     ticket = error.ticket
-    _use_language(ticket.customer.locale if ticket is not None else None)
+    use_language(ticket.customer.locale if ticket is not None else None)
     site_name = ticket.site.name if ticket is not None else ""
     return _problem_page(str(error.problem), PROBLEM_STATUS[error.problem], site_name)
 
@@ -115,33 +101,10 @@ def _link_problem(error: StatusLinkError):
 # --- what the page shows -------------------------------------------------------------------
 
 
-def awaits_answer(ticket: Ticket) -> bool:
-    """The customer may answer: a fix is offered (approved if it needed approval) and
-    neither they nor staff have recorded an answer to it yet."""
-    return (ticket.status == Status.FIX_OFFERED and ticket.current_offer is not None
-            and ticket.customer_response is None)
-
-
-def _offer_shown(ticket: Ticket):
-    """The fix that was put to the customer (not one still waiting for approval)."""
-    offer = ticket.current_offer
-    offered = offer is not None and (not offer.needs_approval or offer.approved_at is not None)
-    shown_in = (Status.FIX_OFFERED, Status.RESOLVED, Status.CLOSED)
-    return offer if offered and ticket.status in shown_in else None
-
-
-def _messages(ticket: Ticket) -> list[CustomerMessage]:
-    """The messages of this ticket, both ways, oldest first."""
-    return list(db.session.scalars(
-        select(CustomerMessage).where(CustomerMessage.ticket_id == ticket.id)
-        .order_by(CustomerMessage.created_at, CustomerMessage.id)
-    ))
-
-
 def _page(ticket: Ticket, token: str, now, locale: str, *, answer_form=None, info_form=None,
           notice: str | None = None, status: int = 200):
     """The status page (with the forms as typed when they were refused)."""
-    offer = _offer_shown(ticket)
+    offer = plain_status.offer_shown(ticket)
     zone = site_zone(ticket.site)
     context = {
         "ticket": ticket,
@@ -150,13 +113,13 @@ def _page(ticket: Ticket, token: str, now, locale: str, *, answer_form=None, inf
         "headline": plain_status.headline(ticket.status),
         "sentence": plain_status.sentence(plain_status.standing_of(ticket)),
         "promise": plain_status.promise_of(ticket, now, locale),
-        "own_words": ticket.channel in CUSTOMER_CHANNELS,
-        "messages": _messages(ticket),
-        "first_name": plain_status.first_name,
+        "own_words": plain_status.shows_own_words(ticket),
+        "messages": [exchange.message for exchange in conversation(ticket)],
+        "signed_by": plain_status.signed_by,
         "offer": offer,
         "committed": offer and plain_status.committed_sentence(offer.committed_by, zone, now,
                                                                locale),
-        "awaits_answer": awaits_answer(ticket),
+        "awaits_answer": plain_status.awaits_answer(ticket),
         "answer_form": answer_form or AnswerForm(prefix=ANSWER, formdata=None),
         "info_form": info_form or InfoForm(prefix=INFO, formdata=None),
         "notice": notice,
@@ -167,9 +130,8 @@ def _page(ticket: Ticket, token: str, now, locale: str, *, answer_form=None, inf
 
 def _back_to(ticket: Ticket):
     """Post/redirect/get: the page of `ticket` (the language choice kept)."""
-    lang = request.args.get("lang")
-    args = {"lang": lang} if lang in LANGUAGES else {}
-    return redirect(url_for("public.status", status_token=make_token(ticket), **args), 303)
+    return redirect(url_for("public.status", status_token=make_token(ticket),
+                            lang=chosen_language()), 303)
 
 
 # --- the customer's answer to the fix offered ---------------------------------------------
@@ -184,7 +146,7 @@ def _tell_owner_of_answer(ticket: Ticket, response: str, now) -> None:
 
 
 def _answer(ticket: Ticket, form: AnswerForm, token: str, now, locale: str):
-    if not awaits_answer(ticket):
+    if not plain_status.awaits_answer(ticket):
         return _page(ticket, token, now, locale, notice="already_answered", status=409)
     response, comment = form.response(), form.comment.data or ""
     site_name = ticket.site.name
@@ -278,7 +240,7 @@ def status(status_token: str):
         ticket = open_ticket_link(status_token, now)
     except StatusLinkError as error:
         return _link_problem(error)
-    locale = _use_language(ticket.customer.locale)
+    locale = use_language(ticket.customer.locale)
     if request.method == "POST":
         return _take_post(ticket, status_token, now, locale, limited)
     return _page(ticket, status_token, now, locale)

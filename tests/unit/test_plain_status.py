@@ -1,6 +1,7 @@
 """The guest's words for a ticket's state, the owner's first name and the promise. No app."""
 
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -8,12 +9,16 @@ import pytest
 from core.vocabulary import Status
 from correspondence.plain_status import (
     Standing,
+    awaits_answer,
     first_name,
     headline,
+    offer_shown,
     promise_sentence,
     sentence,
-    when_words,
+    shows_own_words,
+    signed_by,
 )
+from correspondence.wording import when_words
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
@@ -80,3 +85,50 @@ def test_the_promise_is_said_only_while_it_stands():
     assert promise_sentence("owned", due, True, SHANGHAI, NOW, "en") is None
     assert promise_sentence("resolved", due, False, SHANGHAI, NOW, "en") is None
     assert promise_sentence("owned", None, False, SHANGHAI, NOW, "en") is None
+
+
+def _offer(needs_approval=False, approved=False):
+    return SimpleNamespace(needs_approval=needs_approval, approved_at=NOW if approved else None)
+
+
+def _ticket(status, offer=None, response=None, channel="web"):
+    return SimpleNamespace(status=status, current_offer=offer, customer_response=response,
+                           channel=channel)
+
+
+def test_the_customer_may_answer_only_an_offer_put_to_them_and_not_yet_answered():
+    offer = _offer()
+    assert awaits_answer(_ticket("fix_offered", offer))
+    assert not awaits_answer(_ticket("fix_offered", offer, response="accepted"))
+    assert not awaits_answer(_ticket("fix_offered", None))
+    for status in ("owned", "awaiting_approval", "resolved", "closed"):
+        assert not awaits_answer(_ticket(status, offer)), status
+
+
+def test_an_offer_is_shown_once_put_to_the_customer_never_while_awaiting_approval():
+    assert offer_shown(_ticket("awaiting_approval", _offer(needs_approval=True))) is None
+    approved = _offer(needs_approval=True, approved=True)
+    assert offer_shown(_ticket("fix_offered", approved)) is approved
+    plain = _offer()
+    for status in ("fix_offered", "resolved", "closed"):
+        assert offer_shown(_ticket(status, plain)) is plain, status
+    for status in ("owned", "declined"):
+        assert offer_shown(_ticket(status, plain)) is None, status
+    assert offer_shown(_ticket("fix_offered", None)) is None
+
+
+def test_only_a_description_the_customer_wrote_is_shown_as_their_words():
+    assert shows_own_words(_ticket("new", channel="web"))
+    assert shows_own_words(_ticket("new", channel="email"))
+    assert not shows_own_words(_ticket("new", channel="front_desk"))
+    assert not shows_own_words(_ticket("new", channel="phone"))
+
+
+@pytest.mark.parametrize(("author", "expected"), [
+    (SimpleNamespace(display_name="Grace Wang"), "Grace"),
+    (SimpleNamespace(display_name="王芳"), "王芳"),
+    (SimpleNamespace(display_name="  "), "Bund Hotel"),
+    (None, "Bund Hotel"),
+])
+def test_a_staff_message_is_signed_by_the_first_name_else_the_site(author, expected):
+    assert signed_by(SimpleNamespace(author=author), "Bund Hotel") == expected

@@ -230,6 +230,24 @@ def test_an_unknown_code_is_a_polite_404(client, site, code):
     assert _tables()["tickets"] == 0
 
 
+@pytest.mark.parametrize("code", ["bund%00hotel", "BUND-HOTEL%00", "%ED%A0%80", "b%C3%BCnd",
+                                  "%D9%A1%D9%A2%D9%A3", "bund-hotel" * 30])
+def test_a_hostile_code_is_a_polite_404(client, site, code):
+    for method in ("GET", "POST"):
+        response = client.open(f"/complain/{code}", method=method, data=GUEST)
+        assert response.status_code == 404, (code, method)
+    assert _tables()["tickets"] == 0
+
+
+@pytest.mark.parametrize("lang", ["de", "EN", "zh", "en%0D%0AX-Evil:%201", "%D9%A1"])
+def test_a_hostile_language_is_ignored_and_never_repeated(client, site, lang):
+    page = client.get(f"/complain/bund-hotel?lang={lang}")
+    assert page.status_code == 200 and "Tell us what went wrong" in page.get_data(as_text=True)
+    moved = client.get(f"/complain/Bund-Hotel?lang={lang}")
+    assert moved.status_code == 301
+    assert moved.headers["Location"].endswith("/complain/bund-hotel")
+
+
 def test_a_site_whose_form_is_off_has_no_form(client, site):
     site.public_code = None
     db.session.commit()
