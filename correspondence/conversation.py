@@ -32,12 +32,12 @@ class Exchange:
 
     @property
     def is_from_customer(self) -> bool:
-        return self.message.direction == "in"
+        return self.message.is_from_customer
 
 
 def delivery_state(message: CustomerMessage, outbox_status: str | None) -> str:
     """What became of one message (see the module's doc)."""
-    if message.direction == "in":
+    if message.is_from_customer:
         return RECEIVED
     if message.outbox_id is not None:
         return _FROM_OUTBOX.get(outbox_status or "", QUEUED)

@@ -21,7 +21,6 @@ message travels.
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import render_template
 from flask_babel import force_locale
@@ -35,9 +34,7 @@ from correspondence.links import status_url
 from correspondence.models import CustomerMessage
 from correspondence.wording import clip, guest_time, short_text
 from customers.models import LOCALES
-from followups.loop import PLAN
-from followups.rules import due_after
-from sites.calendar import calendar_for
+from followups.loop import follow_up_dues
 from tickets import labels, signals
 from tickets.models import Ticket
 
@@ -149,14 +146,10 @@ def fix_offer_draft(ticket: Ticket, author: User | None) -> Draft:
 def expected_follow_ups(ticket: Ticket, resolved_at: datetime) -> list[tuple[str, datetime]]:
     """The follow-ups planned at this resolution, (kind, due) soonest first. The follow-up
     planner listens to the same step; when it has not run yet, its plan is worked out the
-    same way (`followups.loop.PLAN` on the site's calendar)."""
+    same way (`followups.loop.follow_up_dues`)."""
     planned = [(f.kind, f.due_at) for f in ticket.follow_ups
                if f.done_at is None and f.created_at >= resolved_at]
-    if not planned:
-        zone, calendar = ZoneInfo(ticket.site.timezone), calendar_for(ticket.site)
-        planned = [(kind, calendar.next_open(due_after(resolved_at, days, zone)))
-                   for kind, days in PLAN]
-    return sorted(planned, key=lambda pair: pair[1])
+    return sorted(planned or follow_up_dues(ticket, resolved_at), key=lambda pair: pair[1])
 
 
 def _follow_up_words(kind: str, due: datetime, ticket: Ticket) -> str:

@@ -3,13 +3,12 @@ layer cannot import this package), and the canned reply that pre-fills the reply
 
 `templates/tickets/_conversation.html` reads `customer_conversation(ticket)`,
 `customer_status_link(ticket)` and `canned_replies(ticket)`; the ticket page's reply form
-asks `tickets.forms.canned_reply` for the text of `?reply_template=<id>`.
+asks `tickets.page.canned_reply` for the text of `?reply_template=<id>`.
 """
 
 from flask import Flask, flash, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
 from core import inputs
 from core.validation import ValidationFailed
@@ -19,8 +18,7 @@ from correspondence.models import ReplyTemplate
 from correspondence.outbound import letter_locale
 from correspondence.replies import active_templates, filled_template
 from extensions import db
-from tickets import forms
-from tickets.access import load_ticket
+from tickets import page
 
 NOT_A_TEMPLATE = "Choose a canned reply from the list."
 KIND_LABELS = {
@@ -60,14 +58,13 @@ def canned_replies(ticket) -> list[ReplyTemplate]:
     return active_templates(letter_locale(ticket))
 
 
-def canned_reply_from_request() -> str | None:
-    """The canned reply `?reply_template=<id>` asks for, filled for the ticket of the page
-    (`<ref>` in the URL); None when none is asked for. A malformed id is refused (422, as
-    any bad query parameter); an unknown or retired one is said so, and the form stays
-    empty."""
+def canned_reply_from_request(ticket) -> str | None:
+    """The canned reply `?reply_template=<id>` asks for, filled for `ticket` (the one the
+    page shows, already loaded for this person); None when none is asked for. A malformed
+    id is refused (422, as any bad query parameter); an unknown or retired one is said so,
+    and the form stays empty."""
     raw = request.args.get("reply_template")
-    ref = (request.view_args or {}).get("ref")
-    if not raw or not ref:
+    if not raw:
         return None
     try:
         template_id = inputs.parse_int(raw)
@@ -78,11 +75,11 @@ def canned_reply_from_request() -> str | None:
         flash(_("That canned reply is no longer offered: write your reply yourself."),
               "warning")
         return None
-    return filled_template(template, load_ticket(ref, current_user))
+    return filled_template(template, ticket)
 
 
 def init_app(app: Flask) -> None:
-    forms.canned_reply.register(canned_reply_from_request)
+    page.canned_reply.register(canned_reply_from_request)
     app.jinja_env.globals.update(
         {
             "customer_conversation": talk.conversation,

@@ -26,13 +26,18 @@ PLAN = (("check_in", CHECK_IN_AFTER_DAYS), ("survey", SURVEY_AFTER_DAYS))
 KIND_WORDS = {"check_in": "check-in", "survey": "survey"}
 
 
-def plan_follow_ups(ticket: Ticket, now: datetime) -> list[FollowUp]:
-    """A check-in at +2 days and a survey at +7 days (site calendar days), each moved to
-    the site's next opening when it falls outside business hours."""
+def follow_up_dues(ticket: Ticket, resolved_at: datetime) -> list[tuple[str, datetime]]:
+    """(kind, due) of the follow-ups a resolution at `resolved_at` plans: a check-in at +2
+    days and a survey at +7 days (site calendar days), each moved to the site's next opening
+    when it falls outside business hours."""
     zone, calendar = ZoneInfo(ticket.site.timezone), calendar_for(ticket.site)
+    return [(kind, calendar.next_open(due_after(resolved_at, days, zone))) for kind, days in PLAN]
+
+
+def plan_follow_ups(ticket: Ticket, now: datetime) -> list[FollowUp]:
+    """The follow-ups of `follow_up_dues`, added to the session."""
     planned = []
-    for kind, days in PLAN:
-        due = calendar.next_open(due_after(now, days, zone))
+    for kind, due in follow_up_dues(ticket, now):
         follow_up = FollowUp(
             ticket=ticket, site_id=ticket.site_id, kind=kind, due_at=due, created_at=now
         )

@@ -49,7 +49,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from auth.models import User
 from core.domain_errors import Conflict, Refused
-from customers.models import Customer
+from customers.models import EMAIL_ON_FILE, Customer
 from extensions import db
 from followups.loop import end_open_follow_ups
 from privacy import holdings, redaction
@@ -68,7 +68,6 @@ NOTES = {
     BY_RETENTION: "The customer's personal data was erased by the retention rule.",
 }
 CONFIRM_WORD = "ERASE"
-EMAIL_ON_FILE = ["on file", "erased"]  # read by reports.sets (EMAIL_ON_FILE)
 FOLLOW_UP_OUTCOME = "unreachable"
 ALREADY_ERASED = "This customer's personal data has already been erased."
 TICKET_CHANGED = "One of the customer's tickets changed meanwhile; nothing was erased. Try again."
@@ -173,7 +172,7 @@ def _anonymise_ticket(ticket: Ticket, scrubber: Scrubber, now: datetime,
     if messages:
         changes["messages_erased"] = [None, messages]
     if ticket.customer.email:
-        changes["customer_email"] = list(EMAIL_ON_FILE)
+        changes["customer_email"] = [EMAIL_ON_FILE, "erased"]
     ticket.updated_at = now
     flag_modified(ticket, "updated_at")  # one change of the ticket: one new version
     return changes

@@ -10,6 +10,7 @@ ticket's current values (dimension, category, channel, severity, owner).
 from sqlalchemy import ColumnElement, Select, and_, exists, func, not_, or_, select
 
 from correspondence.models import CustomerMessage
+from customers.models import EMAIL_ON_FILE as EMAIL_ON_FILE_MARK
 from customers.models import Customer
 from customers.services import REPEAT_WINDOW
 from followups.models import FollowUp, FollowUpAttempt
@@ -305,7 +306,7 @@ RECORD_RESPONSE = "record_response"
 # ["on file", "erased"] when they had an address. Their address is gone, and this keeps
 # the share of customers acknowledged in writing what it was before the erasure.
 ERASED_EVENT = "customer_erased"
-EMAIL_ON_FILE = (("customer_email", 0), "on file")
+EMAIL_ON_FILE = (("customer_email", 0), EMAIL_ON_FILE_MARK)
 
 
 def _has_email() -> ColumnElement[bool]:

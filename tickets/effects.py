@@ -64,18 +64,26 @@ def _promise(ticket: Ticket, moment: datetime, now: datetime) -> None:
 ACKNOWLEDGEMENT_MAIL = {True: "send", False: "not sent (staff choice)"}
 
 
+CHOOSE_A_CATEGORY = "Choose a category."
+
+
+def _active_category(category_id: int | None) -> Category | None:
+    """The category a person chose, while it is in use; None when there is none such."""
+    category = db.session.get(Category, category_id) if category_id else None
+    return category if category is not None and category.active else None
+
+
 def _classification(ticket: Ticket, data: dict) -> tuple[str, Category]:
     """The class an unclassified ticket takes as it is owned: the dimension chosen (or the
     one the customer's answer suggested) and an active category; ValidationFailed naming
     what is missing, before anything is written."""
     dimension = data.get("dimension") or ticket.dimension
-    category_id = data.get("category_id") or ticket.category_id
-    category = db.session.get(Category, category_id) if category_id else None
+    category = _active_category(data.get("category_id") or ticket.category_id)
     errors = {}
     if dimension is None:
         errors["dimension"] = "Choose what kind of service failed."
-    if category is None or not category.active:
-        errors["category_id"] = "Choose a category."
+    if category is None:
+        errors["category_id"] = CHOOSE_A_CATEGORY
     if errors:
         raise ValidationFailed(errors)
     return dimension, category
@@ -315,9 +323,9 @@ def follow_up(ticket: Ticket, actor: User | None, data: dict, now: datetime) -> 
 
 def reclassify(ticket: Ticket, actor: User, data: dict, now: datetime) -> Outcome:
     """Correct the dimension, category or severity; the SLA clocks follow the new class."""
-    category = db.session.get(Category, data["category_id"])
-    if category is None or not category.active:
-        raise ValidationFailed({"category_id": "Choose a category."})
+    category = _active_category(data["category_id"])
+    if category is None:
+        raise ValidationFailed({"category_id": CHOOSE_A_CATEGORY})
     if ticket.is_safety and data["severity"] != Severity.CRITICAL:
         raise ValidationFailed({"severity": "A safety or health ticket stays critical."})
     ticket.dimension, ticket.category, ticket.severity = (

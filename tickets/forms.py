@@ -26,7 +26,6 @@ from core import inputs
 from core.forms import select_choices
 from core.vocabulary import Channel
 from tickets import labels
-from tickets.hooks import Hook
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -113,11 +112,6 @@ class ContactForm(ActionForm):
     submit = SubmitField(_l("Log contact"))
 
 
-# Filled by the correspondence package: the canned reply asked for in the ticket page's
-# query string (`?reply_template=<id>`), filled in for the ticket shown; None when none.
-canned_reply = Hook("fill the canned reply a person picked (correspondence)")
-
-
 class ReplyForm(ActionForm):
     """A written reply to the customer, mailed in their language with the status link."""
 
@@ -130,13 +124,6 @@ class ReplyForm(ActionForm):
     next_contact_by = _promise_field(_l("Next contact by (new promise)"), required=False)
     DATETIME_FIELDS = ("next_contact_by",)
     submit = SubmitField(_l("Send reply"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_submitted() and canned_reply.is_registered:
-            text = canned_reply()
-            if text:
-                self.body.data = text
 
 
 class NoteForm(ActionForm):

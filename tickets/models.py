@@ -264,3 +264,10 @@ class TicketEvent(db.Model):
 
     ticket: Mapped[Ticket] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+    @property
+    def is_from_customer(self) -> bool:
+        """The customer's own words: a message they sent, or the complaint they opened
+        themselves (web form, e-mail: an `opened` event without a person)."""
+        return self.action == "customer_message" or (
+            self.action == "opened" and self.actor_id is None)

@@ -16,7 +16,8 @@ from extensions import db
 from sites.models import Site
 from tickets.actions import available_actions
 from tickets.categories import active_categories
-from tickets.forms import ActionForm, NewTicketForm, OwnForm
+from tickets.forms import ActionForm, NewTicketForm, OwnForm, ReplyForm
+from tickets.hooks import Hook
 from tickets.intake import NewTicket
 from tickets.labels import DIMENSION_LABELS, FOLLOW_UP_KIND_LABELS
 from tickets.models import Ticket, TicketEvent
@@ -78,11 +79,18 @@ def follow_up_choices(ticket: Ticket) -> list[SelectChoice]:
     )
 
 
+# Filled by the correspondence package: the text of the canned reply the person picked for
+# this ticket (the page's `?reply_template=<id>`), or None when none was picked.
+canned_reply = Hook("fill the canned reply a person picked (correspondence)")
+
+
 def _new_form(action: str, ticket: Ticket, user: User, formdata) -> ActionForm:
     form = REGISTRY[Action(action)].form(prefix=action, formdata=formdata)
     _fill_choices(form, ticket, user)
     if formdata is None:
         form.version.data = str(ticket.version)
+        if isinstance(form, ReplyForm) and canned_reply.is_registered:
+            form.body.data = canned_reply(ticket) or form.body.data
     return form
 
 

@@ -141,3 +141,15 @@ def test_the_api_list_stays_newest_first_when_a_customer_replied(client, bearer,
     replied = {t["ref"]: t["customer_replied_at"] for t in listed}
     assert replied[newer.ref] is None
     assert replied[older.ref] == (NOW + timedelta(minutes=6)).isoformat()
+
+
+@pytest.mark.parametrize("category", ["nul\x00byte", "\ud800", 12345, ["Long wait"],
+                                      {"name": "Long wait"}, True, "x" * 10_000])
+def test_a_hostile_category_when_owning_is_4xx_and_writes_nothing(client, bearer, desk,
+                                                                  category):
+    ticket = _customer_ticket(desk.site)
+    response = _own(client, bearer(desk), ticket, dimension="responsiveness",
+                    category=category)
+    assert 400 <= response.status_code < 500, response.get_data(as_text=True)
+    assert "category" in str(response.get_json()["error"])
+    assert _fresh(ticket).version == 1

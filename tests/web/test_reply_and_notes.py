@@ -17,6 +17,7 @@ from customers.services import CustomerInput
 from extensions import db
 from outbox.models import OutboxMessage
 from outbox.sender import send_due
+from tests.web.test_queues_and_customers import counted_queries
 from tests.web.ticket_helpers import fresh, in_hours, post_action
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
@@ -102,6 +103,17 @@ def test_an_empty_reply_is_refused_on_its_field_and_nothing_is_sent(client, gues
     assert fresh(guest_ticket).version == guest_ticket.version
 
 
+@pytest.mark.parametrize("action", ["reply", "add_note"])
+@pytest.mark.parametrize("body", ["bad\x00byte", "x" * 5001])
+def test_a_hostile_reply_or_note_is_4xx_and_nothing_is_written(client, guest_ticket, action,
+                                                               body):
+    before = len(_mails_to("ann@example.net"))
+    response = post_action(client, guest_ticket, action, body=body)
+    assert 400 <= response.status_code < 500
+    assert len(_mails_to("ann@example.net")) == before
+    assert fresh(guest_ticket).version == guest_ticket.version
+
+
 def test_without_an_address_staff_get_the_short_text_to_copy(client, make_ticket, login):
     owner = login("front_desk")
     ticket = make_ticket(owner=owner, customer=CustomerInput(name="Bo Chen",
@@ -143,12 +155,19 @@ def test_an_unknown_canned_reply_leaves_the_form_empty(client, guest_ticket, ask
     assert ("no longer offered" in page) is bool(asked)
 
 
-@pytest.mark.parametrize("asked", ["abc", "١٢", "-1", "0", str(2**31)])
+@pytest.mark.parametrize("asked", ["abc", "١٢", "-1", "0", str(2**31), str(2**63), "²"])
 def test_a_malformed_canned_reply_id_is_refused(client, guest_ticket, asked):
     response = client.get(f"/tickets/{guest_ticket.ref}", query_string={
         "reply_template": asked})
     assert response.status_code == 422
     assert "Choose a canned reply from the list." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("asked", ["nul\x00byte", "1\x00", b"caf\xe9"])
+def test_a_hostile_canned_reply_id_is_4xx(client, guest_ticket, asked):
+    response = client.get(f"/tickets/{guest_ticket.ref}", query_string={
+        "reply_template": asked})
+    assert 400 <= response.status_code < 500
 
 
 def test_a_retired_canned_reply_is_neither_offered_nor_filled(client, guest_ticket):
@@ -202,3 +221,15 @@ def test_the_conversation_speaks_chinese_to_chinese_staff(client, make_ticket, m
         CustomerMessage.ticket_id == ticket.id)).one()
     assert "已收到您的投诉" not in message.short_text  # the subject is not the short text
     assert "正在负责处理您的投诉" in message.short_text
+
+
+def test_the_conversation_costs_the_same_queries_however_long_it_is(client, guest_ticket):
+    post_action(client, guest_ticket, "reply", body=REPLY)
+    with counted_queries() as short:
+        _page(client, guest_ticket)
+    for n in range(4):
+        post_action(client, guest_ticket, "reply", body=f"{REPLY} ({n})")
+    with counted_queries() as long:
+        conversation = _conversation(_page(client, guest_ticket))
+    assert conversation.count('data-kind="reply"') == 5
+    assert len(long) == len(short), "no query per message"

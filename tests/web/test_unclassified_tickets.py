@@ -12,6 +12,7 @@ from core import clock
 from correspondence.inbound import add_customer_message
 from customers.services import CustomerInput
 from extensions import db
+from tests.web.test_queues_and_customers import counted_queries
 from tests.web.ticket_helpers import fresh, in_hours, post_action
 from tickets import signals
 from tickets.categories import ensure_default_categories
@@ -329,3 +330,41 @@ def test_staff_intake_still_opens_and_owns_at_once(client, login):
     ticket = db.session.scalars(select(Ticket)).one()
     assert (ticket.status, ticket.owner_id, ticket.opened_by_id) == ("owned", desk.id, desk.id)
     assert ticket.events[-1].changes["acknowledgement_mail"] == [None, "send"]
+
+
+@pytest.mark.parametrize("field,value", [
+    ("category_id", "nul\x00byte"), ("category_id", str(2**63)), ("category_id", "-1"),
+    ("category_id", "²"), ("dimension", "nul\x00byte"), ("dimension", "tangibles\x00"),
+    ("send_acknowledgement", "nul\x00byte"), ("acknowledgement", "nul\x00byte"),
+])
+def test_hostile_class_fields_when_owning_are_4xx_and_change_nothing(
+        client, login, customer_ticket, field, value):
+    ticket = customer_ticket()
+    login("front_desk", site=ticket.site)
+    fields = {"dimension": "tangibles", "category_id": str(_category().id),
+              "send_acknowledgement": "y", field: value}
+    response = _own(client, ticket, **fields)
+    assert 400 <= response.status_code < 500, (field, value)
+    assert _events(ticket) == ["opened"]
+    assert fresh(ticket).category_id is None
+
+
+@pytest.mark.parametrize("path", ["/tickets/mine", "/tickets/unowned", "/tickets/"])
+def test_the_customer_replied_badge_costs_no_query_per_row(client, login, make_user,
+                                                          make_ticket, customer_ticket, path):
+    owner = make_user("supervisor")
+    site = owner.site
+    first = [make_ticket(owner=owner, site=site), customer_ticket(site=site)]
+    _customer_writes(first[0], "Any news?", minutes=1)
+    _customer_writes(first[1], "Hello?", minutes=2)
+    login(user=owner)
+    with counted_queries() as few:
+        assert client.get(path).status_code == 200
+    more = [make_ticket(owner=owner, site=site) for _ in range(3)]
+    more += [customer_ticket(site=site, email=f"guest{n}@example.com") for n in range(3)]
+    for n, ticket in enumerate(more):
+        _customer_writes(ticket, f"Still waiting ({n})", minutes=3 + n)
+    with counted_queries() as many:
+        page = html.unescape(client.get(path).get_data(as_text=True))
+    assert page.count("Customer replied") >= 4
+    assert len(many) == len(few), "no query per ticket"
