@@ -3,8 +3,7 @@ ingest` and `mailin.ingest.ingest` — new tickets, replies to the ticket they a
 and ignored mail, duplicates, routing, and the MTA pipe as a real process."""
 
 import hashlib
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -18,32 +17,21 @@ from mailin.ingest import ingest
 from mailin.models import InboundMail
 from notifications.models import Notification
 from outbox.queue import enqueue
+from tests.support.mail import INTAKE, T0, eml, grand_hotel, mail_config
 from tickets.attachments import path_of
 from tickets.models import Attachment, Ticket, TicketEvent
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "mail"
-INTAKE = "complaints@grand.example.com"
 OUR_MESSAGE_ID = "<ack-0001@recovery-desk.example.com>"
-T0 = datetime(2026, 11, 23, 2, 30, tzinfo=UTC)
-
-
-def eml(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
 
 
 @pytest.fixture
 def app_config(tmp_path):
-    return {"MAIL_FROM": "Recovery Desk <recovery-desk@grand.example.com>",
-            "UPLOAD_DIR": str(tmp_path / "uploads")}
+    return mail_config(tmp_path)
 
 
 @pytest.fixture
 def hotel(app, make_site):
-    clock.set_now(T0)
-    site = make_site(name="Grand Hotel")
-    site.intake_address = INTAKE
-    db.session.commit()
-    return site
+    return grand_hotel(make_site)
 
 
 def run(runner, raw: bytes, *args: str):

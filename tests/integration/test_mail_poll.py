@@ -2,40 +2,26 @@
 (tests/support/imap.py): every unseen message ingested, each in its own transaction, and
 flagged \\Seen only after its commit; a bad message never blocks the others."""
 
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from core import clock
 from extensions import db
 from mailin import poll
 from mailin.models import InboundMail
 from tests.support.imap import FakeImap
+from tests.support.mail import eml, grand_hotel, mail_config
 from tickets.models import Ticket
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "mail"
-T0 = datetime(2026, 11, 23, 2, 30, tzinfo=UTC)
-
-
-def eml(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
 
 
 @pytest.fixture
 def app_config(tmp_path):
-    return {"MAIL_FROM": "Recovery Desk <recovery-desk@grand.example.com>",
-            "UPLOAD_DIR": str(tmp_path / "uploads")}
+    return mail_config(tmp_path)
 
 
 @pytest.fixture
 def hotel(app, make_site):
-    clock.set_now(T0)
-    site = make_site(name="Grand Hotel")
-    site.intake_address = "complaints@grand.example.com"
-    db.session.commit()
-    return site
+    return grand_hotel(make_site)
 
 
 @pytest.fixture

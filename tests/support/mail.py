@@ -1,6 +1,8 @@
-"""Held intake mail for the page tests: one malformed message, as `mail ingest` keeps it."""
+"""Intake mail for the tests: the RFC 5322 fixtures, the hotel that receives them, and a
+held (malformed) message as `mail ingest` keeps it."""
 
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 from core import clock
@@ -8,6 +10,27 @@ from extensions import db
 from mailin.models import InboundMail
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "mail"
+INTAKE = "complaints@grand.example.com"
+T0 = datetime(2026, 11, 23, 2, 30, tzinfo=UTC)
+
+
+def eml(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+def mail_config(tmp_path) -> dict:
+    """Our own sender address and a scratch upload folder."""
+    return {"MAIL_FROM": "Recovery Desk <recovery-desk@grand.example.com>",
+            "UPLOAD_DIR": str(tmp_path / "uploads")}
+
+
+def grand_hotel(make_site):
+    """The site whose intake address the fixtures are sent to, with the clock at T0."""
+    clock.set_now(T0)
+    site = make_site(name="Grand Hotel")
+    site.intake_address = INTAKE
+    db.session.commit()
+    return site
 
 
 def held_mail(site, status: str = "malformed", reason: str = "no mail headers",
