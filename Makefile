@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 PYTEST_ARGS ?=
+REDOC_VERSION := 2.5.2
+REDOC := static/vendor/redoc/redoc.standalone.js
 
 .PHONY: run test setup setup-dev browser-deps lint bandit audit translations extract clean
 
@@ -20,16 +22,26 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
-setup: $(VENV)/.runtime translations
+setup: $(VENV)/.runtime translations $(REDOC)
 
-setup-dev: $(VENV)/.dev translations browser-deps
+setup-dev: $(VENV)/.dev translations browser-deps $(REDOC)
+
+## The API's documentation page (/api/docs) renders with Redoc, served by the app: the pinned
+## npm package's standalone bundle is copied in at setup (npm checks the registry's integrity).
+$(REDOC):
+	rm -rf $(VENV)/redoc-pack && mkdir -p $(VENV)/redoc-pack static/vendor/redoc
+	cd $(VENV)/redoc-pack && npm pack --silent redoc@$(REDOC_VERSION) >/dev/null
+	tar -xzf $(VENV)/redoc-pack/redoc-$(REDOC_VERSION).tgz -C $(VENV)/redoc-pack \
+	  package/bundles/redoc.standalone.js package/LICENSE
+	cp $(VENV)/redoc-pack/package/bundles/redoc.standalone.js $@
+	cp $(VENV)/redoc-pack/package/LICENSE static/vendor/redoc/LICENSE
 
 translations: $(VENV)/.runtime
 	$(BIN)/pybabel compile -q -d translations 2>/dev/null || $(BIN)/pybabel compile -d translations
 
 ## Refresh the message catalogs from the code and templates (then translate the new entries).
 extract: $(VENV)/.runtime
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o translations/messages.pot \
 	  --ignore-dirs=.venv --ignore-dirs=tests --ignore-dirs=migrations .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations
 
@@ -81,4 +93,4 @@ lint: $(VENV)/.dev
 	$(MAKE) --no-print-directory bandit
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache static/vendor

@@ -60,7 +60,11 @@ def register_signals() -> None:
     from followups import services as followup_services
     from notifications import alerts
     from tickets import recompute
+    from webhooks import emit as webhook_emit
+    from webhooks import transport as webhook_transport
 
+    webhook_emit.connect()
+    webhook_transport.init_app()
     alerts.connect()
     followup_services.connect()
     correspondence_outbound.connect()
@@ -80,6 +84,8 @@ def select_locale() -> str:
         return g.page_locale
     if not has_request_context():
         return "en"
+    if g.get("api_user") is not None:
+        return g.api_user.locale
     if getattr(current_user, "is_authenticated", False):
         return current_user.locale
     return request.accept_languages.best_match(["en", "zh_Hans", "zh"]) or "en"
@@ -116,9 +122,14 @@ def _normalise(locale: str) -> str:
 def register_blueprints(app: Flask) -> None:
     from admin import categories, replies, sites, users
     from api import base as api_base
+    from api import customers as api_customers  # noqa: F401 - registers the API routes
+    from api import discovery as api_discovery  # noqa: F401 - registers the API routes
+    from api import document as api_document
+    from api import idempotency  # noqa: F401 - tables for create_all
     from api import notifications as api_notifications  # noqa: F401 - registers the API routes
     from api import reports as api_reports  # noqa: F401 - registers the API routes
     from api import tickets as api_tickets  # noqa: F401 - registers the API routes
+    from api import webhooks as api_webhooks  # noqa: F401 - registers the API routes
     from auth import account_views
     from auth import views as auth_views
     from correspondence import models as correspondence_models  # noqa: F401 - tables
@@ -139,6 +150,7 @@ def register_blueprints(app: Flask) -> None:
     from supervision import views as sla_views
     from tickets import queue_views  # noqa: F401 - registers the queue routes
     from tickets import views as ticket_views
+    from webhooks import views as webhook_views
 
     for blueprint in (
         auth_views.bp,
@@ -148,6 +160,7 @@ def register_blueprints(app: Flask) -> None:
         users.bp,
         categories.bp,
         replies.bp,
+        webhook_views.bp,
         customer_views.bp,
         ticket_views.bp,
         slip_views.bp,
@@ -160,6 +173,7 @@ def register_blueprints(app: Flask) -> None:
         mailin_views.bp,
         public_bp,
         api_base.bp,
+        api_document.docs_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -77,11 +77,25 @@ class Config:
         # Always set: the limiter is one shared object, so an app created with limits off
         # (a test) must not leave them off for the next one.
         self.RATELIMIT_ENABLED = _bool_env("RATELIMIT_ENABLED", True)
+        # X-RateLimit-Limit/-Remaining/-Reset on every limited answer (the API documents them).
+        self.RATELIMIT_HEADERS_ENABLED = True
+        # Flask-Limiter would also write its window's reset time into Retry-After on every
+        # answer (even over a 503's own); the standard header is set by the 429 and 503
+        # answers alone (core.errors), the limiter's copy goes under its own name.
+        self.RATELIMIT_HEADER_RETRY_AFTER = "X-RateLimit-Retry-After"
         # Complaints one client address may send through the public form (POSTs).
         self.RATELIMIT_COMPLAINT = os.environ.get("RATELIMIT_COMPLAINT",
                                                   "5 per minute; 20 per hour")
         # Answers and messages one client address may send from status pages (POSTs).
         self.RATELIMIT_STATUS_PAGE = os.environ.get("RATELIMIT_STATUS_PAGE", "10 per minute")
+        # Calls one API token may make (every endpoint together), and calls from one client
+        # address whatever the token (bad tokens included).
+        self.API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")
+        self.API_RATE_LIMIT_PER_ADDRESS = os.environ.get("API_RATE_LIMIT_PER_ADDRESS",
+                                                         "1200 per minute")
+        # Webhook endpoints must be https://; on, plain http:// is accepted too (a receiver
+        # on the same machine, the tests). Off by default.
+        self.WEBHOOKS_ALLOW_HTTP = _bool_env("WEBHOOKS_ALLOW_HTTP", False)
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0:
         # none). Rate limits and sign-in throttling count per client address: behind a proxy
         # set this, or every guest shares the proxy's address.

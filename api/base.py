@@ -1,56 +1,64 @@
-"""The API blueprint, bearer-token authentication and error translation.
+"""The API blueprint: bearer-token authentication, rate limits and error answers.
 
 The transaction boundary (`core.transaction`) commits a successful call once and rolls
-back any error answer, so these handlers only shape the response.
+back any error answer, so these handlers only shape the response. Every error has the
+contract's shape (`core.errors.json_error`) with a stable code (`api.schemas.common`) and
+a message in the caller's language (the token user's, else the browser's).
 """
 
-from functools import wraps
+import hashlib
 
-from flask import Blueprint, g, request
+from flask import Blueprint, current_app, g, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from auth.permissions import has_permission
+from api.errors import ApiError
 from auth.tokens import user_for_token
 from core.clock import utcnow
 from core.errors import json_error
 from core.input_guard import request_json
 from core.validation import ValidationFailed
-from extensions import csrf
+from extensions import csrf, limiter
 from tickets.errors import ActionRefused, TicketConflict
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
+PUBLIC_ENDPOINTS = {"api.openapi_document"}
 
 
-class BadRequest(Exception):
-    """Malformed input (not JSON, wrong type for a field)."""
+def bearer_token() -> str:
+    scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
 
-    def __init__(self, message: str, fields: dict | None = None) -> None:
-        super().__init__(message)
-        self.fields = fields or {}
+
+def token_key() -> str:
+    """The rate-limit bucket: the token (hashed; never stored in clear), else the address."""
+    token = bearer_token()
+    if token:
+        return "api-token:" + hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+    return "api-address:" + (request.remote_addr or "unknown")
+
+
+def address_key() -> str:
+    return "api-address:" + (request.remote_addr or "unknown")
+
+
+limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=token_key)(bp)
+limiter.limit(lambda: current_app.config["API_RATE_LIMIT_PER_ADDRESS"],
+              key_func=address_key)(bp)
 
 
 @bp.before_request
 def authenticate():
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    user = user_for_token(token.strip(), utcnow()) if scheme.lower() == "bearer" else None
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    token = bearer_token()
+    user = user_for_token(token, utcnow()) if token else None
     if user is None:
-        return json_error(401, "A valid bearer token is required.")
+        raise ApiError(401, "unauthorized", _l("A valid bearer token is required."),
+                       headers={"WWW-Authenticate": 'Bearer realm="api"'})
     g.api_user = user
     return None
-
-
-def api_permission(permission: str):
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            if not has_permission(g.api_user, permission):
-                return json_error(403, "Your role does not allow this.")
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def json_body() -> dict:
@@ -59,26 +67,35 @@ def json_body() -> dict:
     character, fractions as Decimal); anything but an object at the top is a 400."""
     body = request_json()
     if not isinstance(body, dict):
-        raise BadRequest("The body must be a JSON object.")
+        raise ApiError(400, "bad_request", _l("The body must be a JSON object."))
     return body
 
 
-@bp.errorhandler(BadRequest)
-def _bad_request(error: BadRequest):
-    return json_error(400, str(error), error.fields)
+def _answer(status: int, code: str, message: str, fields: dict | None = None,
+            headers: dict | None = None):
+    response, status = json_error(status, message, fields, code=code)
+    response.status_code = status
+    response.headers.update(headers or {})
+    return response
+
+
+@bp.errorhandler(ApiError)
+def _api_error(error: ApiError):
+    return _answer(error.status, error.code, str(error.message), error.fields, error.headers)
 
 
 @bp.errorhandler(ValidationFailed)
 def _validation_failed(error: ValidationFailed):
-    return json_error(422, "Some fields are not valid.", error.fields)
+    fields = {name: _(reason) for name, reason in error.fields.items()}
+    return _answer(422, "validation_failed", _("Some fields are not valid."), fields)
 
 
 @bp.errorhandler(TicketConflict)
 def _conflict(error: TicketConflict):
-    return json_error(409, error.message)
+    return _answer(409, "conflict", error.message)
 
 
 @bp.errorhandler(ActionRefused)
 def _refused(error: ActionRefused):
-    return json_error(409, error.reason)
-
+    code = "forbidden" if error.status == 403 else "invalid_state"
+    return _answer(error.status, code, error.shown())

@@ -1,14 +1,14 @@
 """GET /api/v1/notifications: the caller's delivered notifications, newest first."""
 
-from flask import g, jsonify, request
+from flask import g
 
-from api.base import BadRequest, api_permission, bp
-from api.serializers import iso
-from core import inputs
+from api.schemas.discovery import NotificationList, NotificationQuery
+from api.spec import operation
 from core.clock import utcnow
 from extensions import db
 from notifications.models import Notification
 from notifications.services import unread_count, visible_for
+from representations.tickets import iso
 
 MAX_ITEMS = 100
 
@@ -24,26 +24,13 @@ def notification_json(row: Notification) -> dict:
     }
 
 
-def _unread_only() -> bool:
-    """`?unread=` true/false (1/0, yes/no, on/off); absent or empty: false."""
-    value = request.args.get("unread", "")
-    if not value.strip():
-        return False
-    try:
-        return inputs.parse_flag(value)
-    except inputs.InputError:
-        raise BadRequest("'unread' must be true or false.",
-                         {"unread": "must be true or false"}) from None
-
-
-@bp.get("/notifications")
-@api_permission("work_tickets")
-def notifications():
-    """At most MAX_ITEMS, newest delivery first; `?unread=true` keeps only unread ones."""
+@operation("GET", "/notifications", tag="Notifications", summary="Your notifications",
+           permission="work_tickets", query=NotificationQuery,
+           responses={200: NotificationList})
+def notifications(query: NotificationQuery):
+    """At most 100, newest delivery first; `unread=true` keeps only unread ones."""
     now = utcnow()
-    stmt = visible_for(g.api_user, now, unread_only=_unread_only()).limit(MAX_ITEMS)
+    stmt = visible_for(g.api_user, now, unread_only=bool(query.unread)).limit(MAX_ITEMS)
     rows = db.session.scalars(stmt).all()
-    return jsonify(
-        notifications=[notification_json(row) for row in rows],
-        unread=unread_count(g.api_user, now),
-    )
+    return {"notifications": [notification_json(row) for row in rows],
+            "unread": unread_count(g.api_user, now)}

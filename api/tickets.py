@@ -1,70 +1,36 @@
-"""Ticket endpoints: create, list, read, and one POST per workflow action."""
+"""Ticket endpoints: create, list, read, events, attachments, and one POST per workflow
+action of the registry (its body model in `ACTION_BODIES`)."""
 
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from flask import current_app, g, jsonify, request, send_file, url_for
+from flask import current_app, g, request, send_file, url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from api.base import BadRequest, api_permission, bp, json_body
-from api.serializers import ticket_detail, ticket_summary
-from auth.permissions import in_site_scope
+from api.cursors import decode_cursor, encode_cursor
+from api.discovery import site_in_scope
+from api.errors import ApiError
+from api.idempotency import IdempotentCreate
+from api.schemas import tickets as schemas
+from api.schemas.queries import EventListQuery, TicketListQuery
+from api.spec import operation
 from core import inputs
 from core.clock import utcnow
-from core.errors import json_error
 from core.validation import ValidationFailed
 from customers.services import CustomerInput
 from extensions import db
-from sites.services import find_site
-from tickets import labels, queries
+from representations.tickets import event_json, ticket_detail, ticket_summary
+from tickets import queries
 from tickets.access import load_ticket
 from tickets.actions import perform
 from tickets.attachments import find_attachment, path_of
 from tickets.intake import NewTicket, open_ticket
-from tickets.models import Category
-from tickets.registry import BY_API_VERB, Entry
+from tickets.models import Category, TicketEvent
+from tickets.registry import ENTRIES, Entry
 
-DATETIME_FIELDS = ("next_contact_by", "committed_by")
-CUSTOMER_FIELDS = ("name", "phone", "email", "tier", "locale")
-MAX_QUERY = 100
-
-
-def _malformed(label: str, reason: str) -> BadRequest:
-    return BadRequest(f"'{label}' {reason}.", {label: reason})
-
-
-def _text(body: dict, name: str, *, path: str = "") -> str:
-    """A JSON string (absent or null: ""); any other type is a 400 naming the field as it
-    stands in the body (`path`, e.g. customer.phone). Length and characters are the
-    domain's to check (through core.inputs)."""
-    value = body.get(name)
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise _malformed(path or name, "must be a string")
-    return value
-
-
-def _datetimes(body: dict) -> dict:
-    """ISO 8601 strings with an offset as aware UTC; the promise window is the domain's."""
-    data = dict(body)
-    errors = {}
-    for name in DATETIME_FIELDS:
-        value = data.get(name)
-        if value in (None, ""):
-            data[name] = None
-            continue
-        if not isinstance(value, str):
-            raise _malformed(name, "must be an ISO 8601 string")
-        try:
-            data[name] = inputs.parse_moment(value)
-        except inputs.InputError as refused:
-            errors[name] = refused.reason
-    if errors:
-        raise ValidationFailed(errors)
-    return data
-
-
+TAG = "Tickets"
+ATTACHMENT_TYPES = ("image/jpeg", "image/png", "image/webp", "image/heic", "application/pdf")
+WORKFLOW_TAG = "Workflow"
 API_FIELD_NAMES = {
     "category_id": "category",
     "customer_id": "customer",
@@ -73,188 +39,198 @@ API_FIELD_NAMES = {
     "customer_email": "customer.email",
     "customer_tier": "customer.tier",
     "customer_locale": "customer.locale",
+    "site_id": "site",
     "ownership.acknowledgement": "acknowledgement",
     "prevention_action": "prevention.action",
     "prevention_owner": "prevention.owner",
     "prevention_due": "prevention.due",
+    "content": "file",
+}
+ACTION_BODIES: dict[str, type[schemas.RequestBody]] = {
+    "own": schemas.OwnIn,
+    "accept": schemas.AcceptIn,
+    "approve": schemas.NoteOptionalIn,
+    "offer-fix": schemas.OfferFixIn,
+    "record-response": schemas.ResponseIn,
+    "resolve": schemas.ResolveIn,
+    "follow-ups": schemas.FollowUpIn,
+    "close": schemas.NoteOptionalIn,
+    "reopen": schemas.ReasonIn,
+    "contacts": schemas.ContactIn,
+    "reply": schemas.ReplyIn,
+    "reject": schemas.ReasonIn,
+    "transfer": schemas.HandoverIn,
+    "decline": schemas.DeclineIn,
+    "reassign": schemas.ReassignIn,
+    "escalate": schemas.ReasonIn,
+    "reclassify": schemas.ReclassifyIn,
+    "notes": schemas.NoteIn,
+    "prevention-done": schemas.PreventionDoneIn,
 }
 
 
-def _as_api_fields(failed: ValidationFailed) -> ValidationFailed:
+def as_api_fields(failed: ValidationFailed) -> ValidationFailed:
     """The domain's field names renamed to the names of the JSON body."""
     return ValidationFailed({API_FIELD_NAMES.get(k, k): v for k, v in failed.fields.items()})
 
 
-def _flag(body: dict, name: str) -> bool:
-    """A JSON boolean (absent: false); anything else is a malformed request."""
-    value = body.get(name, False)
-    if not isinstance(value, bool):
-        raise _malformed(name, "must be true or false")
-    return value
-
-
-def _site_for(body: dict):
-    user = g.api_user
-    name = _text(body, "site")
-    site = find_site(name) if name else user.site
-    if site is None or not in_site_scope(user, site.id):
-        raise ValidationFailed({"site": f"No site called '{name[:80]}' that you may work at."})
-    return site
-
-
-def _customer_input(body: dict) -> CustomerInput:
-    customer = body.get("customer")
-    if not isinstance(customer, dict):
-        raise ValidationFailed({"customer": "Give the customer as an object with a name."})
-    given = {name: _text(customer, name, path=f"customer.{name}") for name in CUSTOMER_FIELDS}
-    return CustomerInput(
-        name=given["name"], phone=given["phone"], email=given["email"],
-        tier=given["tier"] or "standard", locale=given["locale"] or None,
-        staff_locale=g.api_user.locale,
-    )
-
-
-def _category_id(name: str) -> int | None:
+def _category_id(name: str | None) -> int | None:
+    if not name or not name.strip():
+        return None
     stmt = select(Category.id).where(func.lower(Category.name) == name.strip().lower())
     return db.session.scalar(stmt)
 
 
-def _new_ticket(body: dict) -> NewTicket:
-    site = _site_for(body)
-    customer = _customer_input(body)
-    data = _datetimes(body)
+def _site_named(name: str | None):
+    """The named site in the caller's scope (422 otherwise); none named: the caller's."""
+    return site_in_scope(name) or g.api_user.site
+
+
+def _customer_input(customer: schemas.CustomerIn | None) -> CustomerInput:
+    if customer is None:
+        raise ValidationFailed({"customer": "Give the customer as an object with a name."})
+    return CustomerInput(
+        name=customer.name or "", phone=customer.phone or "", email=customer.email or "",
+        tier=customer.tier or "standard", locale=customer.locale or None,
+        staff_locale=g.api_user.locale,
+    )
+
+
+def _new_ticket(body: schemas.NewTicketIn) -> NewTicket:
     return NewTicket(
-        site=site,
-        channel=_text(body, "channel"),
-        dimension=_text(body, "dimension"),
-        category_id=_category_id(_text(body, "category")),
-        severity=_text(body, "severity"),
-        description=_text(body, "description"),
-        desired_outcome=_text(body, "desired_outcome"),
-        booking_ref=_text(body, "booking_ref"),
-        is_safety=_flag(body, "is_safety"),
-        customer=customer,
-        own_now=_flag(body, "own"),
-        ownership={
-            "acknowledgement": _text(body, "acknowledgement"),
-            "next_contact_by": data["next_contact_by"],
-        },
+        site=_site_named(body.site),
+        channel=body.channel or "",
+        dimension=body.dimension or "",
+        category_id=_category_id(body.category),
+        severity=body.severity or "",
+        description=body.description or "",
+        desired_outcome=body.desired_outcome or "",
+        booking_ref=body.booking_ref or "",
+        is_safety=body.is_safety,
+        customer=_customer_input(body.customer),
+        own_now=body.own,
+        ownership={"acknowledgement": body.acknowledgement or "",
+                   "next_contact_by": body.next_contact_by},
     )
 
 
-@bp.post("/tickets")
-@api_permission("work_tickets")
-def create_ticket():
+def _created(ticket) -> tuple:
+    location = url_for("api.get_ticket", ref=ticket.ref)
+    return ticket_detail(ticket), 201, {"Location": location}
+
+
+@operation("POST", "/tickets", tag=TAG, summary="Open a ticket",
+           permission="work_tickets", body=schemas.NewTicketIn,
+           responses={201: schemas.TicketDetail, 200: schemas.TicketDetail},
+           errors=(409,),
+           headers={"Idempotency-Key": {
+               "description": "Any unique string (at most 200 characters). The same key from "
+                              "the same user (any of their tokens) within 24 hours answers "
+                              "the ticket the first call opened (200) instead of opening "
+                              "another; with a different body it is refused (422 "
+                              "idempotency_key_reused); while the first call is still "
+                              "being processed, 409.",
+               "schema": {"type": "string", "maxLength": 200}}},
+           answer_info={
+               201: {"description": "Opened.",
+                     "headers": {"Location": "The new ticket's URL."}},
+               200: {"description": "Opened before by a call with the same Idempotency-Key.",
+                     "headers": {"Idempotent-Replayed": "true"}}})
+def create_ticket(body: schemas.NewTicketIn):
+    """Open a ticket for a new or known customer (matched by phone or e-mail at the site).
+    201 with the ticket and its `Location`; with an `Idempotency-Key` seen before, 200
+    with the ticket the first call opened."""
+    once = IdempotentCreate.begin(g.api_user, request.headers.get("Idempotency-Key"), body)
+    if once.earlier_ticket is not None:
+        return ticket_detail(once.earlier_ticket), 200, {"Idempotent-Replayed": "true"}
     try:
-        ticket = open_ticket(g.api_user, _new_ticket(json_body()), utcnow())
+        ticket = open_ticket(g.api_user, _new_ticket(body), utcnow())
     except ValidationFailed as failed:
-        raise _as_api_fields(failed) from None
-    response = jsonify(ticket_detail(ticket))
-    response.status_code = 201
-    response.headers["Location"] = url_for("api.get_ticket", ref=ticket.ref)
-    return response
+        raise as_api_fields(failed) from None
+    once.remember(ticket)
+    return _created(ticket)
 
 
-def _list_filters() -> queries.TicketFilters:
-    args = request.args
-    for name, allowed in (
-        ("status", labels.STATUS_LABELS),
-        ("dimension", labels.DIMENSION_LABELS),
-        ("severity", labels.SEVERITY_LABELS),
-    ):
-        if args.get(name) and args[name] not in allowed:
-            raise ValidationFailed({name: f"Unknown {name} '{args[name][:40]}'."})
-    overdue_flag = args.get("overdue", "").strip().lower()
-    if overdue_flag not in ("", "true", "false"):
-        raise ValidationFailed({"overdue": "Use overdue=true or overdue=false."})
+def _list_filters(query: TicketListQuery) -> queries.TicketFilters:
+    site = site_in_scope(query.site)
+    site_id = site.id if site is not None else None
+    before = decode_cursor(query.cursor, "cursor") if query.cursor else None
     return queries.TicketFilters(
-        overdue_at=utcnow() if overdue_flag == "true" else None,
-        status=args.get("status", ""),
-        dimension=args.get("dimension", ""),
-        severity=args.get("severity", ""),
-        owner=args.get("owner", "").strip()[:40],
-        q=args.get("q", "").strip()[:MAX_QUERY],
+        overdue_at=utcnow() if query.overdue else None,
+        status=query.status or "",
+        dimension=query.dimension or "",
+        severity=query.severity or "",
+        channel=query.channel or "",
+        owner=(query.owner or "").strip()[:40],
+        q=(query.q or "").strip()[:100],
+        site_id=site_id,
+        updated_since=query.updated_since,
+        before=before,
     )
 
 
-def _paging() -> tuple[int, int]:
-    """`page` (1..2,147,483,647) and `per_page` (1..100); 422 naming the one that is not."""
-    limits = (("page", inputs.INT32_MAX, 1),
-              ("per_page", inputs.MAX_PER_PAGE, current_app.config["PAGE_SIZE"]))
-    values, errors = {}, {}
-    for name, high, default in limits:
-        try:
-            values[name] = inputs.optional_int(request.args, name, high=high) or default
-        except inputs.InputError as refused:
-            errors[name] = refused.reason
-    if errors:
-        raise ValidationFailed(errors)
-    return values["page"], values["per_page"]
+def _cursor_page(stmt, per_page: int) -> dict:
+    rows = db.session.scalars(stmt.limit(per_page + 1)).unique().all()
+    more, rows = len(rows) > per_page, rows[:per_page]
+    last = rows[-1] if rows else None
+    return {"tickets": [ticket_summary(t) for t in rows], "page": None, "per_page": per_page,
+            "total": None, "pages": None,
+            "next_cursor": encode_cursor(last.created_at, last.id) if more and last else None}
 
 
-@bp.get("/tickets")
-@api_permission("work_tickets")
-def list_tickets():
-    page, per_page = _paging()
-    stmt = queries.site_tickets(g.api_user, _list_filters(), ZoneInfo(g.api_user.site.timezone))
+@operation("GET", "/tickets", tag=TAG, summary="List tickets", permission="work_tickets",
+           query=TicketListQuery, responses={200: schemas.TicketList})
+def list_tickets(query: TicketListQuery):
+    """Newest first. Walk by `page` (with `total`), or for a sync job by `cursor`: every
+    answer's `next_cursor` (null on the last page) continues by keyset, at the same cost
+    however deep (`page`, `total` and `pages` are then null). With `updated_since`, only
+    tickets changed at or after that time: note when a walk started and pass that time
+    next time."""
+    per_page = query.per_page or current_app.config["PAGE_SIZE"]
+    zone = ZoneInfo(g.api_user.site.timezone)
+    stmt = queries.site_tickets(g.api_user, _list_filters(query), zone)
+    if query.cursor:
+        return _cursor_page(stmt, per_page)
+    page = query.page or 1
     pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
-    return jsonify(
-        tickets=[ticket_summary(t) for t in pagination.items],
-        page=page,
-        per_page=per_page,
-        total=pagination.total,
-        pages=pagination.pages,
-    )
+    items = pagination.items
+    more = pagination.has_next and items
+    return {"tickets": [ticket_summary(t) for t in items], "page": page,
+            "per_page": per_page, "total": pagination.total, "pages": pagination.pages,
+            "next_cursor": encode_cursor(items[-1].created_at, items[-1].id) if more else None}
 
 
-@bp.get("/tickets/<ref>")
-@api_permission("work_tickets")
+@operation("GET", "/tickets/<ref>", tag=TAG, summary="Read a ticket",
+           permission="work_tickets", responses={200: schemas.TicketDetail})
 def get_ticket(ref: str):
-    return jsonify(ticket_detail(load_ticket(ref, g.api_user, with_history=True)))
+    """The ticket with its clocks, timeline, fix offers, follow-ups and attachments."""
+    return ticket_detail(load_ticket(ref, g.api_user, with_history=True))
 
 
-def _version_value(value) -> int:
-    try:
-        return inputs.parse_int(value)
-    except inputs.InputError:
-        raise _malformed("version", f"must be an integer from 1 to {inputs.INT32_MAX}") from None
+@operation("GET", "/tickets/<ref>/events", tag=TAG, summary="A ticket's timeline, by page",
+           permission="work_tickets", query=EventListQuery,
+           responses={200: schemas.EventList})
+def list_events(ref: str, query: EventListQuery):
+    """Oldest first; `next_cursor` walks on (null at the end)."""
+    ticket = load_ticket(ref, g.api_user)
+    per_page = query.per_page or current_app.config["PAGE_SIZE"]
+    after = decode_cursor(query.cursor, "cursor", with_time=False) if query.cursor else 0
+    stmt = (select(TicketEvent).where(TicketEvent.ticket_id == ticket.id,
+                                      TicketEvent.id > after)
+            .order_by(TicketEvent.id).limit(per_page + 1))
+    rows = db.session.scalars(stmt).all()
+    more, rows = len(rows) > per_page, rows[:per_page]
+    return {"events": [event_json(row) for row in rows],
+            "next_cursor": encode_cursor(None, rows[-1].id) if more else None}
 
 
-def _version(body: dict, entry: Entry) -> int | None:
-    version = body.get("version")
-    if version is None:
-        if entry.version_optional:
-            return None
-        raise ValidationFailed({"version": "Send the version of the ticket you saw."})
-    if isinstance(version, str):
-        raise _malformed("version", "must be an integer")
-    return _version_value(version)
-
-
-def _flatten(body: dict) -> dict:
-    """Money as a decimal string; `prevention: {action, owner, due}` as flat fields."""
-    amount = body.get("compensation")
-    if isinstance(amount, int | Decimal) and not isinstance(amount, bool):
-        body["compensation"] = str(amount)
-    prevention = body.pop("prevention", None)
-    if prevention is None:
-        return body
-    if not isinstance(prevention, dict):
-        raise _malformed("prevention", "must be an object with action, owner and due")
-    body["prevention_action"] = prevention.get("action", "")
-    body["prevention_owner"] = prevention.get("owner", "")
-    due = prevention.get("due")
-    try:
-        body["prevention_due"] = inputs.parse_day(due) if due not in (None, "") else None
-    except inputs.InputError as refused:
-        raise ValidationFailed({"prevention.due": refused.reason}) from None
-    return body
-
-
-@bp.post("/tickets/<ref>/attachments")
-@api_permission("work_tickets")
+@operation("POST", "/tickets/<ref>/attachments", tag=WORKFLOW_TAG,
+           summary="Attach a photo or PDF", permission="work_tickets",
+           body=schemas.AttachmentUpload, body_media="multipart/form-data",
+           responses={201: schemas.TicketDetail}, errors=(400, 403, 409, 413, 422))
 def add_attachment(ref: str):
-    """Multipart upload: `file` (a photo or PDF), optional `note` and `version`."""
+    """Multipart upload: `file` (a photo or PDF, checked by its bytes), optional `note` and
+    `version`. 201 with the ticket."""
     ticket = load_ticket(ref, g.api_user)
     upload = request.files.get("file")
     data = {
@@ -263,42 +239,80 @@ def add_attachment(ref: str):
         "note": request.form.get("note", ""),
     }
     raw_version = request.form.get("version", "")
-    version = _version_value(raw_version) if raw_version.strip() else None
+    version = _form_version(raw_version) if raw_version.strip() else None
     try:
         perform(ticket, "add_attachment", g.api_user, data, version=version, now=utcnow())
     except ValidationFailed as failed:
-        raise _as_api_fields(failed) from None
-    response = jsonify(ticket_detail(load_ticket(ref, g.api_user, with_history=True)))
-    response.status_code = 201
-    return response
+        raise as_api_fields(failed) from None
+    return ticket_detail(load_ticket(ref, g.api_user, with_history=True)), 201
 
 
-@bp.get("/tickets/<ref>/attachments/<int:attachment_id>")
-@api_permission("work_tickets")
+def _form_version(raw: str) -> int:
+    try:
+        return inputs.parse_int(raw)
+    except inputs.InputError as refused:
+        raise ValidationFailed({"version": refused.reason}) from None
+
+
+@operation("GET", "/tickets/<ref>/attachments/<int:attachment_id>", tag=TAG,
+           summary="Download an attachment", permission="work_tickets",
+           responses={200: ATTACHMENT_TYPES})
 def get_attachment(ref: str, attachment_id: int):
     """The attachment's bytes, with its checked content type."""
     ticket = load_ticket(ref, g.api_user)
     found = find_attachment(ticket, attachment_id)
     if found is None:
-        return json_error(404, "No such attachment on this ticket.")
+        raise ApiError(404, "not_found", _l("No such attachment on this ticket."))
     return send_file(path_of(found.storage_key), mimetype=found.content_type,
                      download_name=found.file_name, as_attachment=True, max_age=0)
 
 
-@bp.post("/tickets/<ref>/<verb>")
-@api_permission("work_tickets")
-def ticket_action(ref: str, verb: str):
-    entry = BY_API_VERB.get(verb)
-    if entry is None or entry.api_media != "json":
-        return json_error(404, f"No ticket action '{verb[:40]}'.")
-    ticket = load_ticket(ref, g.api_user)
-    body = json_body()
-    version = _version(body, entry)
-    data = _datetimes(_flatten({k: v for k, v in body.items() if k != "version"}))
-    if entry.action in ("reclassify", "own"):
-        data["category_id"] = _category_id(_text(body, "category"))
-    try:
-        perform(ticket, entry.action, g.api_user, data, version=version, now=utcnow())
-    except ValidationFailed as failed:
-        raise _as_api_fields(failed) from None
-    return jsonify(ticket_detail(load_ticket(ref, g.api_user, with_history=True)))
+def _action_data(entry: Entry, body: schemas.RequestBody) -> dict:
+    data = body.model_dump(exclude={"version"})
+    prevention = data.pop("prevention", None) or {}
+    if "prevention" in type(body).model_fields:
+        data.update(prevention_action=prevention.get("action") or "",
+                    prevention_owner=prevention.get("owner") or "",
+                    prevention_due=prevention.get("due"))
+    if "category" in data:
+        data["category_id"] = _category_id(data.pop("category"))
+    return data
+
+
+def _version(entry: Entry, body: schemas.RequestBody) -> int | None:
+    if body.version is None and not entry.version_optional:
+        raise ValidationFailed({"version": "Send the version of the ticket you saw."})
+    return body.version
+
+
+def _action_view(entry: Entry):
+    def take_step(ref: str, body):
+        ticket = load_ticket(ref, g.api_user)
+        version = _version(entry, body)
+        try:
+            perform(ticket, entry.action, g.api_user, _action_data(entry, body),
+                    version=version, now=utcnow())
+        except ValidationFailed as failed:
+            raise as_api_fields(failed) from None
+        return ticket_detail(load_ticket(ref, g.api_user, with_history=True))
+
+    take_step.__name__ = "action_" + entry.api_verb.replace("-", "_")
+    take_step.__doc__ = (
+        f"{entry.label}. Who may, in which state: the workflow's rule for this step; a "
+        "refusal for who you are (role, relation to the ticket) is 403, one for the "
+        "ticket's state or a stale `version` is 409. 200 with the ticket.")
+    return take_step
+
+
+def _register_actions() -> None:
+    for entry in ENTRIES:
+        if entry.api_media != "json":
+            continue
+        operation("POST", f"/tickets/<ref>/{entry.api_verb}", tag=WORKFLOW_TAG,
+                  summary=str(entry.button), permission="work_tickets",
+                  body=ACTION_BODIES[entry.api_verb],
+                  responses={200: schemas.TicketDetail}, errors=(403, 409))(
+            _action_view(entry))
+
+
+_register_actions()

@@ -30,6 +30,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_sites": MANAGERS,
     "manage_users": MANAGERS,
     "manage_personal_data": MANAGERS,  # export and erase a customer's data (privacy/)
+    "manage_webhooks": MANAGERS,  # register and keep webhook endpoints (webhooks/)
     "view_reports": LEADS,
     "store_reports": MANAGERS,
     "view_all_sites": MANAGERS,

@@ -19,9 +19,21 @@ class Refused(Exception):
 
     status = 409
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, template: str | None = None,
+                 params: dict | None = None) -> None:
         self.reason = reason
+        self.template, self.params = template, dict(params or {})
         super().__init__(reason)
+
+    def shown(self) -> str:
+        """The reason in the reader's language: the template and each of its words looked
+        up in the catalogue (marked with `core.words.N_` where they are written)."""
+        from flask_babel import gettext
+
+        if self.template and self.params:
+            words = {name: gettext(str(value)) for name, value in self.params.items()}
+            return gettext(self.template) % words
+        return gettext(self.reason)
 
 
 class Conflict(Exception):

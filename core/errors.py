@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
 from sqlalchemy import exc as sa_exc
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 from core.domain_errors import Conflict, Refused
 from core.validation import ValidationFailed
@@ -71,8 +71,9 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def json_error(status: int, message: str, fields: dict | None = None):
-    body = {"error": {"code": ERROR_CODES.get(status, "error"), "message": message}}
+def json_error(status: int, message: str, fields: dict | None = None, code: str | None = None):
+    """The contract's error shape; `code` defaults to the status's (ERROR_CODES)."""
+    body = {"error": {"code": code or ERROR_CODES.get(status, "error"), "message": message}}
     if fields:
         body["error"]["fields"] = fields
     return jsonify(body), status
@@ -91,10 +92,38 @@ def error_page(status: int, title, messages: tuple | list = (), category: str = 
         raise
 
 
+def _api_message(error: HTTPException, status: int) -> str:
+    """A specific description as given (translated when the catalogue has it); Werkzeug's
+    stock one replaced by the status's title in the caller's language."""
+    stock = type(error).description
+    if not error.description or error.description == stock:
+        return str(ERROR_TITLES.get(status, error.name))
+    return _(error.description)
+
+
+def _missing_under_another_method(error: HTTPException) -> bool:
+    """A 405 whose path no rule takes under any method either (an id out of range on a
+    path several methods share): the record does not exist, which is a 404."""
+    methods = getattr(error, "valid_methods", None) or ()
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    for method in methods:
+        try:
+            adapter.match(method=method)
+            return False
+        except HTTPException:
+            continue
+    return bool(methods)
+
+
 def handle_http_error(error: HTTPException):
     status = error.code or 500
+    if status == 405 and _missing_under_another_method(error):
+        return handle_http_error(NotFound())
     if wants_json():
-        return json_error(status, error.description or str(error))
+        response, status = json_error(status, _api_message(error, status))
+        if status == 405 and getattr(error, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+        return response, status
     return error_page(status, ERROR_TITLES.get(status, error.name))
 
 
@@ -111,6 +140,11 @@ def handle_rate_limited(error: RateLimitExceeded):
     `on_breach`: the public form shown again with what was typed) gets that answer."""
     if error.response is not None:
         response = error.response
+    elif wants_json():
+        seconds = _seconds_until_allowed()
+        message = _("Too many requests (at most %(limit)s). Try again in %(seconds)s seconds.",
+                    limit=error.description, seconds=seconds)
+        response = current_app.make_response(json_error(429, message))
     else:
         response = current_app.make_response(handle_http_error(error))
     response.status_code = 429
@@ -129,9 +163,9 @@ def handle_refused(error: Refused):
     """A refused action: the subclass's status (409 unless it says 403) and its reason."""
     status = error.status
     if wants_json():
-        return json_error(status, error.reason)
+        return json_error(status, error.shown())
     title = REFUSED_TITLE if status == 409 else ERROR_TITLES.get(status, REFUSED_TITLE)
-    return error_page(status, title, [_(error.reason)])
+    return error_page(status, title, [error.shown()])
 
 
 def handle_conflict(error: Conflict):

@@ -22,6 +22,7 @@ from typing import NoReturn
 from urllib.parse import unquote_to_bytes
 
 from flask import Flask, g, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest, NotFound, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
@@ -50,7 +51,7 @@ def _broken_field(pairs) -> str | None:
     """The name of the first field whose name or value is broken (a broken name is not
     repeated back)."""
     for name, value in pairs:
-        if inputs.is_broken(name):
+        if not isinstance(name, str) or inputs.is_broken(name):
             return "a field name"
         if isinstance(value, str) and inputs.is_broken(value):
             return f"'{name[:40]}'"
@@ -76,8 +77,8 @@ def request_json():
     400 when malformed, too deep, or holding NUL or broken characters."""
     if "_checked_json" not in g:
         if (request.content_length or 0) > inputs.JSON_MAX_BYTES:
-            raise RequestEntityTooLarge(f"A JSON body may have at most "
-                                        f"{inputs.JSON_MAX_BYTES} bytes.")
+            raise RequestEntityTooLarge(_("A JSON body may have at most %(count)s bytes.",
+                                          count=inputs.JSON_MAX_BYTES))
         try:
             g._checked_json = inputs.load_json(request.get_data(cache=True))
         except inputs.InputTooLarge as refused:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import Select, case, false, func, or_, select
 
 from auth.models import User
 from core.inputs import InputError, clean_text
@@ -140,6 +140,21 @@ def name_key(name: str) -> str:
     return name.lower()[:120]
 
 
+def preferred_owner_named(site_id: int, username: str | None) -> User | None:
+    """The customer's preferred owner by username (ignoring case): an active colleague of
+    the customer's site, the people the edit form offers; None for no name."""
+    name = _usable(username, 40)
+    if not name:
+        return None
+    stmt = select(User).where(func.lower(User.username) == name.lower(),
+                              User.site_id == site_id, User.active.is_(True))
+    user = db.session.scalar(stmt)
+    if user is None:
+        raise ValidationFailed({"preferred_owner": f"No active colleague called '{name}' "
+                                                   "at the customer's site."})
+    return user
+
+
 def create_customer(site_id: int, data: CustomerInput, prefix: str = "") -> Customer:
     """Add a customer to the site (flushed). Its language is `customer_locale`'s choice."""
     cleaned = clean_customer_input(data, prefix)
@@ -193,6 +208,48 @@ def _name_rank(needle: str):
     )
 
 
+def _match_query(query: str):
+    """The name or e-mail condition of a search (None when the query is under 2
+    characters, over MAX_QUERY, or holds NUL or broken characters) and its ranking."""
+    query = _usable(query, MAX_QUERY)
+    if len(query) < 2:
+        return None
+    needle = query.lower()
+    conditions = [
+        Customer.name_key.contains(needle, autoescape=True),
+        func.lower(Customer.email).startswith(needle, autoescape=True),
+    ]
+    digits = phone_digits(query)
+    if len(digits) >= 3:
+        conditions.append(Customer.phone_digits.startswith(digits, autoescape=True))
+    return or_(*conditions), (_name_rank(needle), Customer.name_key, Customer.id)
+
+
+def matching_customers(site_ids: list[int] | None, *, query: str = "", phone: str = "",
+                       email: str = "") -> Select:
+    """The SELECT of the customers of `site_ids` (None: every site) that match every filter
+    given: `query` by the rules of `search_customers` (best matches first), `phone` by the
+    same digits and `email` ignoring case (the rules `find_existing_customer` matches by).
+    Without `query` they come oldest first (by id). A filter that cannot match (a query
+    `search_customers` finds nothing for, a phone without digits) matches nobody."""
+    stmt, order = select(Customer), (Customer.id,)
+    if site_ids is not None:
+        stmt = stmt.where(Customer.site_id.in_(site_ids))
+    if query:
+        matched = _match_query(query)
+        if matched is None:
+            return stmt.where(false())
+        condition, order = matched
+        stmt = stmt.where(condition)
+    if phone:
+        digits = phone_digits(_usable(phone, CUSTOMER_LIMITS["phone"]))
+        stmt = stmt.where(Customer.phone_digits == digits if digits else false())
+    if email:
+        address = _usable(email, CUSTOMER_LIMITS["email"]).lower()
+        stmt = stmt.where(func.lower(Customer.email) == address if address else false())
+    return stmt.order_by(*order)
+
+
 def search_customers(site_ids: list[int] | None, query: str, limit: int = SEARCH_LIMIT):
     """Customers of `site_ids` (None: every site) matching `query`, best matches first.
 
@@ -202,25 +259,9 @@ def search_customers(site_ids: list[int] | None, query: str, limit: int = SEARCH
     a phone by the prefix of its digits (3 digits at least). Queries under 2 characters,
     over MAX_QUERY, or holding NUL or broken characters find nothing.
     """
-    query = _usable(query, MAX_QUERY)
-    if len(query) < 2:
+    if _match_query(query) is None:
         return []
-    needle = query.lower()
-    conditions = [
-        Customer.name_key.contains(needle, autoescape=True),
-        func.lower(Customer.email).startswith(needle, autoescape=True),
-    ]
-    digits = phone_digits(query)
-    if len(digits) >= 3:
-        conditions.append(Customer.phone_digits.startswith(digits, autoescape=True))
-    stmt = (
-        select(Customer)
-        .where(or_(*conditions))
-        .order_by(_name_rank(needle), Customer.name_key, Customer.id)
-        .limit(limit)
-    )
-    if site_ids is not None:
-        stmt = stmt.where(Customer.site_id.in_(site_ids))
+    stmt = matching_customers(site_ids, query=query).limit(limit)
     return db.session.scalars(stmt).all()
 
 
@@ -229,21 +270,27 @@ def _tickets_table():
     return db.metadata.tables["tickets"]
 
 
-def recent_ticket_counts(customer_ids: list[int], now: datetime) -> dict[int, int]:
-    """Tickets opened in the last 90 days per customer of `customer_ids` (one query);
-    customers without any are left out."""
+def ticket_counts(customer_ids: list[int], since: datetime | None = None
+                  ) -> dict[int, int]:
+    """Tickets per customer of `customer_ids` (one query), all of them or those opened at
+    or after `since`; customers without any are left out."""
     if not customer_ids:
         return {}
     tickets = _tickets_table()
     stmt = (
         select(tickets.c.customer_id, func.count(tickets.c.id))
-        .where(
-            tickets.c.customer_id.in_(customer_ids),
-            tickets.c.created_at >= now - REPEAT_WINDOW,
-        )
+        .where(tickets.c.customer_id.in_(customer_ids))
         .group_by(tickets.c.customer_id)
     )
+    if since is not None:
+        stmt = stmt.where(tickets.c.created_at >= since)
     return dict(db.session.execute(stmt).tuples().all())
+
+
+def recent_ticket_counts(customer_ids: list[int], now: datetime) -> dict[int, int]:
+    """Tickets opened in the last 90 days per customer of `customer_ids` (one query);
+    customers without any are left out."""
+    return ticket_counts(customer_ids, since=now - REPEAT_WINDOW)
 
 
 def repeat_complainants(customer_ids: list[int], now: datetime) -> set[int]:

@@ -36,6 +36,7 @@ ACCOUNT_ITEMS = (
     NavItem("users.index", _l("Users"), "manage_users"),
     NavItem("categories.index", _l("Categories"), "edit_categories"),
     NavItem("replies.index", _l("Canned replies"), "edit_categories"),
+    NavItem("webhooks.index", _l("Webhooks"), "manage_webhooks"),
     NavItem("sla.policy", _l("SLA policy"), "edit_sla_policy"),
     NavItem("account.tokens", _l("API tokens"), "work_tickets"),
     NavItem("auth.change_password", _l("Change password"), "work_tickets"),

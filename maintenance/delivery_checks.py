@@ -7,7 +7,8 @@ note is the notification's message, so a restarted clock may tell it again).
 
 Outbox rows: `sent` and `logged` are delivered; `pending` with a next attempt and
 `sending` within its lease are being tried; `failed` because the customer's personal data
-was erased before it went (`privacy.redaction.CANCELLED`) was withdrawn on purpose.
+was erased before it went (`privacy.redaction.CANCELLED`), or a webhook delivery whose
+endpoint was deactivated (`webhooks.services.CANCELLED`), was withdrawn on purpose.
 Anything else is a finding: `failed` (the sender gave up), a `sending` row whose lease
 ran out (its sender died mid-send), a pending row with no next attempt, an unknown status.
 """
@@ -21,6 +22,7 @@ from maintenance.findings import Finding, TicketFacts
 from outbox.models import OutboxMessage
 from privacy.redaction import CANCELLED
 from tickets.escalation import STEP_EVENTS
+from webhooks.services import CANCELLED as ENDPOINT_DEACTIVATED
 
 LADDER_KINDS = set(STEP_EVENTS.values())
 
@@ -57,7 +59,7 @@ def undelivered_condition(now: datetime):
         row.status.in_(("sent", "logged")),
         and_(row.status == "pending", row.next_attempt_at.is_not(None)),
         and_(row.status == "sending", row.claimed_until.is_not(None), row.claimed_until > now),
-        and_(row.status == "failed", row.last_error == CANCELLED),
+        and_(row.status == "failed", row.last_error.in_((CANCELLED, ENDPOINT_DEACTIVATED))),
     )
     return not_(fine)
 

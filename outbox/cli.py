@@ -6,19 +6,19 @@ from flask.cli import AppGroup
 
 from core.clock import utcnow
 
-outbox_cli = AppGroup("outbox", help="Outgoing mail.")
+outbox_cli = AppGroup("outbox", help="Outgoing mail and webhook deliveries.")
 
 
 @outbox_cli.command("send")
 def send_command() -> None:
-    """Send every message that is due now; prints counts."""
+    """Send every message (mail, webhook delivery) that is due now; prints counts."""
     from outbox.sender import send_due
 
     counts = send_due(utcnow())
     if not counts:
-        click.echo("No mail was due.")
+        click.echo("Nothing was due in the outbox.")
         return
-    click.echo("Mail: " + ", ".join(f"{outcome} {n}" for outcome, n in sorted(counts.items())))
+    click.echo("Outbox: " + ", ".join(f"{outcome} {n}" for outcome, n in sorted(counts.items())))
 
 
 def init_app(app: Flask) -> None:

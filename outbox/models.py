@@ -10,14 +10,16 @@ Life of a row (`status`):
 - ``logged``: no SMTP server is configured, so one log line was written instead.
 - ``failed``: every attempt failed; the sender gave up (`last_error` says why).
 
-`channel` says how it travels (``email`` today; a second channel such as SMS is a new
-value and a new branch in the sender). Mail to a customer carries our own `message_id`
+`channel` says how it travels: ``email`` (SMTP), or a channel a higher package registered
+a transport for (`outbox.transports`; ``webhook``: an HTTPS POST to `to_address`, a URL,
+for the endpoint `webhook_endpoint_id`). Mail to a customer carries our own `message_id`
 (remembered, so a reply's In-Reply-To finds the ticket), a `reply_to` that routes back to
 the ticket, and `in_reply_to` when it answers a customer's mail; `ticket_id` names the
 ticket it is about.
 
 `attempts` counts claims (each claim is one try). `last_error` is a short text of the last
-failure and never holds the SMTP password. `notification_id` and `follow_up_id` are plain
+failure and never holds the SMTP password; `last_status` is the remote end's last answer
+where the channel has one (a webhook's HTTP status). `notification_id` and `follow_up_id` are plain
 foreign keys to the row that caused the mail, so pages can tell what became of it; this
 package maps no relationship to them.
 """
@@ -45,6 +47,7 @@ class OutboxMessage(db.Model):
         Index("ix_outbox_notification", "notification_id"),
         Index("ix_outbox_follow_up", "follow_up_id"),
         Index("ix_outbox_ticket", "ticket_id"),
+        Index("ix_outbox_webhook_endpoint", "webhook_endpoint_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,6 +71,9 @@ class OutboxMessage(db.Model):
     message_id: Mapped[str | None] = mapped_column(String(250), unique=True)
     reply_to: Mapped[str | None] = mapped_column(String(320))
     in_reply_to: Mapped[str | None] = mapped_column(String(250))
+    webhook_endpoint_id: Mapped[int | None] = mapped_column(
+        ForeignKey("webhook_endpoints.id"))
+    last_status: Mapped[int | None] = mapped_column(Integer)
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.kind} {self.status}>"

@@ -28,11 +28,15 @@ def enqueue(
     reply_to: str | None = None,
     in_reply_to: str | None = None,
     now: datetime | None = None,
+    channel: str = "email",
+    webhook_endpoint_id: int | None = None,
 ) -> OutboxMessage:
     """Add one pending mail to `to_address`, first tried at `due_at` (aware); flushed.
 
     `message_id` (e.g. from `new_message_id`), `reply_to` and `in_reply_to` become the
     mail's headers; `now` is the creation time (the clock's now when not given).
+    `channel` other than ``email`` travels by the transport registered for it
+    (`outbox.transports`); `webhook_endpoint_id` names a webhook delivery's endpoint.
     """
     if not to_address or not to_address.strip():
         raise ValueError("an outbox message needs an address")
@@ -52,10 +56,11 @@ def enqueue(
         notification_id=notification_id,
         follow_up_id=follow_up_id,
         ticket_id=ticket_id,
-        channel="email",
+        channel=channel,
         message_id=message_id,
         reply_to=reply_to,
         in_reply_to=in_reply_to,
+        webhook_endpoint_id=webhook_endpoint_id,
     )
     db.session.add(row)
     db.session.flush()

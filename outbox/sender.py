@@ -15,6 +15,11 @@ and, for each one:
    1, 5, 15, 60 and 240 minutes, and give up as ``failed`` after MAX_ATTEMPTS attempts.
    The record only applies while the claim is still this sender's (same `attempts`).
 
+Mail goes by SMTP; a message of another channel goes by the transport registered for it
+(`outbox.transports`, e.g. the webhooks' HTTPS POST) at step 2, under the same claim,
+lease, backoff and give-up rule; its remote status (an HTTP status) is kept in
+`last_status`.
+
 One message at a time keeps each lease short: it only has to cover one SMTP conversation.
 Delivery is at least once: a sender killed after the server accepted a message but before
 the outcome was committed sends it again after the lease.
@@ -36,7 +41,7 @@ from sqlalchemy.engine import Connection, Row
 
 from core.redaction import mask_email, redact
 from extensions import db
-from outbox import smtp
+from outbox import smtp, transports
 from outbox.models import ERROR_LENGTH, OutboxMessage
 
 log = logging.getLogger("outbox")
@@ -58,6 +63,9 @@ class Claim:
     body_text: str
     body_html: str | None
     headers: Mapping[str, str | None]
+    channel: str = transports.EMAIL
+    kind: str = ""
+    webhook_endpoint_id: int | None = None
 
 
 class PassClock:
@@ -86,8 +94,8 @@ def send_due(now: datetime, config: Mapping | None = None, limit: int = 100) -> 
         claim = _claim_next(now, clock.current())
         if claim is None:
             break
-        outcome, error = _attempt(claim, config)
-        outcome = _record(claim, outcome, error, clock.current())
+        outcome, error, status = _attempt(claim, config)
+        outcome = _record(claim, outcome, error, clock.current(), status)
         counts[outcome] = counts.get(outcome, 0) + 1
     return counts
 
@@ -114,7 +122,8 @@ def _due(now: datetime):
         select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.attempts,
                OutboxMessage.to_address, OutboxMessage.subject, OutboxMessage.body_text,
                OutboxMessage.body_html, OutboxMessage.message_id, OutboxMessage.reply_to,
-               OutboxMessage.in_reply_to)
+               OutboxMessage.in_reply_to, OutboxMessage.channel, OutboxMessage.kind,
+               OutboxMessage.webhook_endpoint_id)
         .where(or_(pending, and_(_expired_lease(now), OutboxMessage.attempts < MAX_ATTEMPTS)))
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(1)
@@ -146,16 +155,20 @@ def _claim_next(now: datetime, lease_from: datetime) -> Claim | None:
                            "In-Reply-To": row.in_reply_to,
                            "References": row.in_reply_to}
                 return Claim(row.id, row.attempts + 1, row.to_address, row.subject,
-                             row.body_text, row.body_html, headers)
+                             row.body_text, row.body_html, headers, row.channel, row.kind,
+                             row.webhook_endpoint_id)
     return None
 
 
-def _attempt(claim: Claim, config: Mapping) -> tuple[str, str | None]:
-    """Send one claimed message; no transaction is open here. Returns (outcome, error)."""
+def _attempt(claim: Claim, config: Mapping) -> tuple[str, str | None, int | None]:
+    """Send one claimed message; no transaction is open here. Returns (outcome, error,
+    the remote status where the channel has one)."""
+    if claim.channel != transports.EMAIL:
+        return _attempt_transport(claim, config)
     if not config.get("SMTP_URL"):
         log.info("mail %d not sent (no SMTP_URL) to %s: %s", claim.id,
                  mask_email(claim.to_address), redact(claim.subject, claim.to_address))
-        return "logged", None
+        return "logged", None, None
     try:
         smtp.send_mail(config, claim.to_address, claim.subject, claim.body_text,
                        html=claim.body_html, headers=claim.headers)
@@ -164,8 +177,31 @@ def _attempt(claim: Claim, config: Mapping) -> tuple[str, str | None]:
         log.warning("mail %d to %s failed (attempt %d): %s", claim.id,
                     mask_email(claim.to_address), claim.attempt,
                     redact(error, claim.to_address))
-        return "error", error
-    return "sent", None
+        return "error", error, None
+    return "sent", None, None
+
+
+def _attempt_transport(claim: Claim, config: Mapping) -> tuple[str, str | None, int | None]:
+    """Hand one claimed message to its channel's transport (its address stays out of the
+    log: a URL may carry a token)."""
+    transport = transports.transport_for(claim.channel)
+    if transport is None:
+        error = f"no transport is registered for the channel {claim.channel!r}"
+        log.warning("%s %d: %s", claim.channel, claim.id, error)
+        return "error", error, None
+    try:
+        status = transport(claim, config)
+    except transports.DeliveryFailed as refused:
+        error = " ".join(refused.reason.split())[:ERROR_LENGTH]
+        log.warning("%s %d (%s) refused (attempt %d): %s", claim.channel, claim.id,
+                    claim.kind, claim.attempt, error)
+        return "error", error, refused.status
+    except Exception as exc:  # noqa: BLE001 - any failure is retried later
+        error = short_error(exc, "")
+        log.warning("%s %d (%s) failed (attempt %d): %s", claim.channel, claim.id,
+                    claim.kind, claim.attempt, error)
+        return "error", error, None
+    return "sent", None, status
 
 
 def _outcome_values(claim: Claim, outcome: str, error: str | None, at: datetime) -> dict:
@@ -181,9 +217,12 @@ def _outcome_values(claim: Claim, outcome: str, error: str | None, at: datetime)
             "last_error": error}
 
 
-def _record(claim: Claim, outcome: str, error: str | None, at: datetime) -> str:
+def _record(claim: Claim, outcome: str, error: str | None, at: datetime,
+            status: int | None = None) -> str:
     """Store the outcome while the claim is still ours; returns the outcome to count."""
     values = _outcome_values(claim, outcome, error, at)
+    if claim.channel != transports.EMAIL:
+        values["last_status"] = status
     stmt = (
         update(OutboxMessage)
         .where(OutboxMessage.id == claim.id, OutboxMessage.status == "sending",

@@ -25,6 +25,7 @@ Rules of `erase_customer`:
 - **What is already written** — past events, notifications, mails, stored weekly reports —
   is redacted (privacy.redaction); unsent mail to them is withdrawn (deleted, or cancelled
   when a message on the ticket records it), so nothing is mailed to them afterwards.
+  Webhook deliveries about their tickets are scrubbed, and cancelled when not sent yet.
 - **The messages and mail of the customer side**: every message exchanged on their tickets
   (both ways) keeps its row with its body and short text "[erased]"; their incoming mail
   loses its sender, subject and raw bytes (its Message-ID stays, so a copy delivered again
@@ -84,6 +85,8 @@ class Erasure:
     notifications_redacted: int = 0
     mails_redacted: int = 0
     mails_withdrawn: int = 0
+    webhooks_withdrawn: int = 0
+    webhooks_redacted: int = 0
     messages_redacted: int = 0
     inbound_mail_redacted: int = 0
     reports_redacted: int = 0
@@ -205,6 +208,8 @@ def _redact_written(customer: Customer, tickets: list[Ticket], done: Erasure) ->
     done.mails_withdrawn = redaction.withdraw_unsent_mail(survey_ids, addresses, ticket_ids)
     done.mails_redacted = redaction.redact_outbox(survey_ids, alert_ids, addresses, scrubber,
                                                   ticket_ids)
+    done.webhooks_withdrawn = redaction.withdraw_webhooks(ticket_ids)
+    done.webhooks_redacted = redaction.redact_webhooks(ticket_ids, scrubber)
     for message in messages:
         done.messages_per_ticket[message.ticket_id] = (
             done.messages_per_ticket.get(message.ticket_id, 0) + 1)

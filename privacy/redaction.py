@@ -15,6 +15,11 @@ accepts) so the message keeps its record of having been written. Sent, logged, f
 in-flight rows stay as a record, their address replaced by the placeholder
 `erased_address` and their text scrubbed.
 
+Webhook deliveries (outbox channel ``webhook``) about their tickets carry the ticket's JSON,
+with the customer's name and words: those still waiting are cancelled (``failed`` with
+`CANCELLED`, so each endpoint's list of deliveries keeps them), and the body of every one
+is scrubbed value by value (the JSON is read, scrubbed and written again).
+
 The messages exchanged with the customer on their tickets (both ways) keep their rows,
 kind, times and authors; their body and short text become "[erased]": a letter to the
 guest names them and quotes them throughout, and the status page shows these messages.
@@ -40,6 +45,7 @@ from privacy.scrub import REDACTED, Scrubber
 from tickets.models import TicketEvent
 
 SNAPSHOT_TABLE = "report_snapshots"
+WEBHOOK_CHANNEL = "webhook"  # the webhooks' outbox channel (that package sits above this one)
 OUTBOX_TEXTS = ("subject", "body_text", "body_html", "last_error")
 CANCELLED = "cancelled: the customer's personal data was erased"
 
@@ -155,6 +161,44 @@ def redact_outbox(survey_ids: list[int], alert_ids: list[int], addresses: set[st
         )
         if any(values[name] != getattr(row, name) for name in values):
             changed.append({"row_id": row.id, **values})
+    _write(table, changed)
+    return len(changed)
+
+
+def _webhooks_of(table, ticket_ids: list[int]):
+    return (table.c.channel == WEBHOOK_CHANNEL, table.c.ticket_id.in_(list(ticket_ids)))
+
+
+def withdraw_webhooks(ticket_ids: list[int]) -> int:
+    """Cancel the webhook deliveries about these tickets that were not sent yet."""
+    table = OutboxMessage.__table__
+    stmt = (
+        update(table).where(*_webhooks_of(table, ticket_ids), table.c.status == "pending")
+        .values(status="failed", next_attempt_at=None, claimed_until=None,
+                last_error=CANCELLED)
+    )
+    return db.session.execute(stmt).rowcount
+
+
+def _scrubbed_body(scrubber: Scrubber, body: str) -> str:
+    try:
+        value = json.loads(body)
+    except ValueError:
+        return scrubber.text(body)
+    return json.dumps(scrubber.value(value), ensure_ascii=False, separators=(",", ":"))
+
+
+def redact_webhooks(ticket_ids: list[int], scrubber: Scrubber) -> int:
+    """Scrub the body of every webhook delivery about these tickets."""
+    table = OutboxMessage.__table__
+    rows = db.session.execute(
+        select(table.c.id, table.c.body_text).where(*_webhooks_of(table, ticket_ids))
+    ).all()
+    changed = []
+    for row in rows:
+        body = _scrubbed_body(scrubber, row.body_text)
+        if body != row.body_text:
+            changed.append({"row_id": row.id, "body_text": body})
     _write(table, changed)
     return len(changed)
 

@@ -19,7 +19,7 @@ from tickets import field_rules, registry, signals, workflow
 from tickets.audit import diff, record_event, snapshot
 from tickets.cleaning import FieldErrors
 from tickets.deadlines import refresh_deadlines
-from tickets.errors import ActionRefused, TicketConflict
+from tickets.errors import ActionForbidden, ActionRefused, TicketConflict
 from tickets.models import Ticket
 
 
@@ -67,7 +67,9 @@ def _checked(entry: registry.Entry, ticket: Ticket, actor: User | None, data: di
             entry.rule, data, now=now, role=actor.role if actor is not None else None
         )
     except workflow.TransitionRefused as refused:
-        raise ActionRefused(refused.reason) from None
+        refusal = ActionForbidden if refused.forbidden else ActionRefused
+        raise refusal(refused.reason, template=refused.template,
+                      params=refused.params) from None
     except FieldErrors as failed:
         raise ValidationFailed(failed.fields) from None
 

@@ -19,7 +19,7 @@ from extensions import db
 from tickets import hooks
 from tickets.attachments import new_attachment
 from tickets.deadlines import restart_clock
-from tickets.errors import ActionRefused
+from tickets.errors import ActionForbidden, ActionRefused
 from tickets.limits import empowerment_limit, within_limit
 from tickets.models import Category, FixOffer, PreventionAction, Ticket
 
@@ -194,7 +194,7 @@ def approve(ticket: Ticket, actor: User, data: dict, now: datetime) -> Outcome:
     offer = ticket.current_offer
     limit = empowerment_limit(actor.role, ticket.site)
     if not within_limit(offer.compensation, limit):
-        raise ActionRefused(
+        raise ActionForbidden(
             f"This fix ({offer.compensation} {offer.currency}) is above your own limit of "
             f"{limit} {offer.currency}: a manager must approve it."
         )
@@ -235,7 +235,8 @@ def resolve(ticket: Ticket, actor: User, data: dict, now: datetime) -> Outcome:
 
 
 def decline(ticket: Ticket, actor: User, data: dict, now: datetime) -> Outcome:
-    """Front desk asks the named supervisor to sign off; a lead's decline stands at once."""
+    """Front desk asks the named supervisor to sign off; a supervisor's or manager's decline
+    is signed off by that step, whoever owns the ticket."""
     needs_signoff = actor.role == Role.FRONT_DESK
     if needs_signoff:
         ticket.signoff_requested_from = _colleague(
@@ -247,7 +248,8 @@ def decline(ticket: Ticket, actor: User, data: dict, now: datetime) -> Outcome:
         ticket.pending_approval_kind = "decline"
         return Outcome(data["reason"], route="needs_signoff")
     ticket.declined_at = now
-    return Outcome(data["reason"], route="declined")
+    return Outcome(data["reason"], {"signed_off_by": [None, actor.username]},
+                   route="declined")
 
 
 def transfer(ticket: Ticket, actor: User, data: dict, now: datetime) -> Outcome:

@@ -1,8 +1,12 @@
 """Errors the ticket services raise; the transaction boundary rolls back and the error
 handlers (web pages, API) turn them into responses."""
 
+from flask_babel import gettext as _
+
 from core.domain_errors import Conflict, Refused
 from core.validation import ValidationFailed
+from core.vocabulary import Status
+from tickets.workflow import STATE_WORDS
 
 
 class TicketConflict(Conflict):
@@ -22,15 +26,21 @@ class TicketConflict(Conflict):
         if self._message:
             return self._message
         ticket = self.ticket
-        return (
-            f"Someone else changed ticket {ticket.ref} while you were working on it "
-            f"(it is now '{ticket.status}', version {ticket.version}). "
-            "Check what changed, then try again."
-        )
+        return _(
+            "Someone else changed ticket %(ref)s while you were working on it "
+            "(it is now '%(status)s', version %(version)s). Check what changed, then try "
+            "again.", ref=ticket.ref, status=_(STATE_WORDS[Status(ticket.status)]),
+            version=ticket.version)
 
 
 class ActionRefused(Refused):
-    """The action is not allowed in this state, for this role or this person (409)."""
+    """The action is not possible in the ticket's state (409)."""
 
 
-__all__ = ["ActionRefused", "TicketConflict", "ValidationFailed"]
+class ActionForbidden(ActionRefused):
+    """The action is not allowed for this role or this person, whatever the state (403)."""
+
+    status = 403
+
+
+__all__ = ["ActionForbidden", "ActionRefused", "TicketConflict", "ValidationFailed"]

@@ -8,6 +8,7 @@ from auth.permissions import in_site_scope
 from core import inputs
 from core.validation import ValidationFailed
 from core.vocabulary import Channel, Dimension, Severity, Status, values
+from core.words import N_
 from customers.models import Customer
 from customers.services import (
     CustomerInput,
@@ -52,7 +53,7 @@ class NewTicket:
 
 def _check_choice(errors: dict, name: str, value, choices) -> None:
     if not isinstance(value, str) or value not in [str(choice) for choice in choices]:
-        errors[name] = "Choose one of the listed options."
+        errors[name] = N_("Choose one of the listed options.")
 
 
 def _check_site(actor: User, site: Site, errors: dict) -> None:

@@ -30,6 +30,9 @@ class TicketFilters:
     date_to: date | None = None
     q: str = ""
     overdue_at: datetime | None = None
+    site_id: int | None = None
+    updated_since: datetime | None = None
+    before: tuple[datetime, int] | None = None  # keyset: (created_at, id) of the last row seen
 
 
 def base_query(user: User) -> Select:
@@ -145,6 +148,12 @@ def overdue(now: datetime):
     )
 
 
+def older_than(created_at: datetime, ticket_id: int):
+    """Rows after (created_at, id) in the newest-first order: the keyset page condition."""
+    return or_(Ticket.created_at < created_at,
+               and_(Ticket.created_at == created_at, Ticket.id < ticket_id))
+
+
 def site_tickets(user: User, filters: TicketFilters, zone: ZoneInfo, *,
                  replied_first: bool = False) -> Select:
     """The site list: filters combine with AND; dates are the viewer's site-local days.
@@ -174,5 +183,11 @@ def site_tickets(user: User, filters: TicketFilters, zone: ZoneInfo, *,
         stmt = _search(stmt, filters.q)
     if filters.overdue_at is not None:
         stmt = stmt.where(overdue(filters.overdue_at))
+    if filters.site_id is not None:
+        stmt = stmt.where(Ticket.site_id == filters.site_id)
+    if filters.updated_since is not None:
+        stmt = stmt.where(Ticket.updated_at >= filters.updated_since)
+    if filters.before is not None:
+        stmt = stmt.where(older_than(*filters.before))
     first = customer_replied_first() if replied_first else ()
     return stmt.order_by(*first, Ticket.created_at.desc(), Ticket.id.desc())

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from core.vocabulary import LEADS, OPEN_STATES, Role, Status
+from core.words import N_
 
 __all__ = ["OPEN_STATES", "Action", "Actor", "Context", "Role", "Status", "Who"]
 
@@ -51,13 +52,24 @@ class Who(StrEnum):
 
 
 WHO_REFUSALS = {
-    Who.OWNER: "Only the ticket's owner can do this.",
-    Who.OWNER_OR_LEAD: "Only the owner or a supervisor can do this.",
-    Who.LEAD: "Only a supervisor or manager can do this.",
-    Who.APPROVER: "A supervisor or manager other than the owner must decide this.",
-    Who.TRANSFER_TARGET: "Only the person the ticket is being handed to can accept it.",
+    Who.OWNER: N_("Only the ticket's owner can do this."),
+    Who.OWNER_OR_LEAD: N_("Only the owner or a supervisor can do this."),
+    Who.LEAD: N_("Only a supervisor or manager can do this."),
+    Who.APPROVER: N_("A supervisor or manager other than the owner must decide this."),
+    Who.TRANSFER_TARGET: N_("Only the person the ticket is being handed to can accept it."),
 }
-SIGNOFF_REFUSAL = "Only the supervisor asked to sign off this decline, or a manager, can decide it."
+SIGNOFF_REFUSAL = N_(
+    "Only the supervisor asked to sign off this decline, or a manager, can decide it.")
+NOT_IN_THIS_STATE = N_("A ticket that is %(state)s cannot be %(verb)s.")
+STATE_WORDS = {
+    Status.NEW: N_("new"),
+    Status.OWNED: N_("owned"),
+    Status.FIX_OFFERED: N_("fix offered"),
+    Status.AWAITING_APPROVAL: N_("awaiting approval"),
+    Status.RESOLVED: N_("resolved"),
+    Status.DECLINED: N_("declined"),
+    Status.CLOSED: N_("closed"),
+}
 
 
 @dataclass(frozen=True)
@@ -81,9 +93,15 @@ class Context:
 
 
 class TransitionRefused(Exception):
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
+    """A step the workflow will not take. `forbidden`: the refusal is about who is asking
+    (their role, or their relation to the ticket), not the ticket's state; the API answers
+    403 for those and 409 for the others."""
+
+    def __init__(self, reason: str, *, forbidden: bool = False, params: dict | None = None):
+        self.template, self.params = reason, dict(params or {})
+        self.reason = reason % self.params if self.params else reason
+        super().__init__(self.reason)
+        self.forbidden = forbidden
 
 
 def _may_decide(actor: Actor, context: Context) -> bool:
@@ -111,11 +129,11 @@ def may(who: Who, actor: Actor, context: Context) -> bool:
 
 def _context_refusal(action: Action, context: Context) -> str | None:
     if action is Action.TRANSFER and context.has_pending_transfer:
-        return "A handover is already waiting to be accepted."
+        return N_("A handover is already waiting to be accepted.")
     if action is Action.ACCEPT_TRANSFER and not context.has_pending_transfer:
-        return "No handover is waiting to be accepted."
+        return N_("No handover is waiting to be accepted.")
     if action is Action.ESCALATE and context.escalation_level >= MAX_ESCALATION_LEVEL:
-        return "This ticket is already escalated to managers."
+        return N_("This ticket is already escalated to managers.")
     return None
 
 
@@ -130,12 +148,12 @@ def check_move(
     """Return who the entry allows in `status`, or raise TransitionRefused with the reason."""
     who = who_map.get(Status(status))
     if who is None:
-        state = Status(status).replace("_", " ")
-        raise TransitionRefused(f"A ticket that is {state} cannot be {refusal_verb}.")
+        raise TransitionRefused(NOT_IN_THIS_STATE, params={
+            "state": STATE_WORDS[Status(status)], "verb": refusal_verb})
     if not may(who, actor, context):
         if who is Who.APPROVER and context.awaiting_signoff:
-            raise TransitionRefused(SIGNOFF_REFUSAL)
-        raise TransitionRefused(WHO_REFUSALS[who])
+            raise TransitionRefused(SIGNOFF_REFUSAL, forbidden=True)
+        raise TransitionRefused(WHO_REFUSALS[who], forbidden=True)
     refusal = _context_refusal(Action(action), context)
     if refusal:
         raise TransitionRefused(refusal)

@@ -59,14 +59,22 @@ def test_not_recovered_reopens_and_the_version_moves_twice(client, bearer, resol
     [
         ({"kind": "survey", "reached": True, "csat": 4}, "recovered"),
         ({"kind": "survey", "reached": True, "csat": 6, "recovered": True}, "csat"),
-        ({"kind": "check_in", "reached": "maybe"}, "reached"),
         ({"kind": "check_in", "reached": False, "csat": 3}, "csat"),
         ({"kind": "letter", "reached": True}, "kind"),
     ],
 )
 def test_bad_fields_are_422_with_the_field_named(client, bearer, resolved, body, field):
+    _check_refused(client, bearer, resolved, body, field, 422)
+
+
+def test_a_member_of_the_wrong_json_type_is_400_with_the_field_named(client, bearer, resolved):
+    _check_refused(client, bearer, resolved, {"kind": "check_in", "reached": "maybe"},
+                   "reached", 400)
+
+
+def _check_refused(client, bearer, resolved, body, field, status):
     response = _post(client, bearer(resolved.owner), resolved.ref, **body)
-    assert response.status_code == 422
+    assert response.status_code == status
     assert field in response.json["error"]["fields"]
     again = client.get(f"/api/v1/tickets/{resolved.ref}", headers=bearer(resolved.owner)).json
     assert all(f["attempts"] == [] for f in again["follow_ups"])

@@ -60,8 +60,8 @@ def test_notifications_unread_filter(client, make_user, bearer):
 
 def test_notifications_bad_unread_flag(client, make_user, bearer):
     response = client.get("/api/v1/notifications?unread=maybe", headers=bearer(make_user()))
-    assert response.status_code == 400
-    assert response.get_json()["error"]["fields"] == {"unread": "must be true or false"}
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"] == {"unread": "Answer true or false."}
 
 
 def test_notifications_need_a_token(client):

@@ -181,17 +181,22 @@ def test_apology_only_is_422(client, make_user, bearer):
     assert "apology alone" in response.get_json()["error"]["fields"]["action"]
 
 
-def test_illegal_transition_and_stale_version_are_409(client, make_user, bearer):
+def test_illegal_transition_and_stale_version_are_409_a_role_refusal_403(client, make_user,
+                                                                          bearer):
     headers = bearer(make_user())
     ticket = _create(client, headers)
     response = _act(client, headers, ticket, "resolve", outcome="x")
     assert response.status_code == 409
+    assert response.get_json()["error"]["code"] == "invalid_state"
     assert "new cannot be resolved" in response.get_json()["error"]["message"]
     owned = _ok(_act(client, headers, ticket, "own", acknowledgement="ok",
                      next_contact_by=_later(1)))
     stale = _act(client, headers, ticket, "escalate", reason="x")
     assert stale.status_code == 409
-    assert _act(client, headers, owned, "escalate", reason="x").status_code == 409
+    assert stale.get_json()["error"]["code"] == "conflict"
+    refused = _act(client, headers, owned, "escalate", reason="x")
+    assert refused.status_code == 403
+    assert refused.get_json()["error"]["code"] == "forbidden"
     missing = client.post(f"/api/v1/tickets/{owned['ref']}/contacts",
                           json={"note": "x", "channel": "phone"}, headers=headers)
     assert missing.status_code == 422
@@ -207,7 +212,7 @@ def test_approval_decline_transfer_and_reopen(client, make_user, bearer):
     ticket = _ok(_act(client, desk_h, ticket, "offer-fix", action="Refund two nights",
                       remedy_type="refund", compensation="960.00", committed_by=_later(4)))
     assert ticket["status"] == "awaiting_approval"
-    assert _act(client, desk_h, ticket, "approve").status_code == 409
+    assert _act(client, desk_h, ticket, "approve").status_code == 403
     ticket = _ok(_act(client, super_h, ticket, "approve"))
     assert ticket["status"] == "fix_offered"
     assert ticket["fix_offers"][0]["approved_by"] == supervisor.username
@@ -235,6 +240,19 @@ def test_supervisor_decline_needs_no_sign_off(client, make_user, bearer):
     assert ticket["status"] == "declined"
 
 
+def test_a_supervisor_declines_a_front_desk_ticket_directly(client, make_user, bearer):
+    desk = make_user()
+    supervisor = make_user("supervisor", site=desk.site)
+    ticket = _create(client, bearer(desk), own=True, acknowledgement="ok",
+                     next_contact_by=_later(1))
+    ticket = _ok(_act(client, bearer(supervisor), ticket, "decline", reason="Not our hotel",
+                      alternative_offered="Directions to the right hotel"))
+    assert (ticket["status"], ticket["owner"]) == ("declined", desk.username)
+    signed = [e for e in ticket["events"] if e["action"] == "decline"][0]
+    assert signed["actor"] == supervisor.username
+    assert signed["changes"]["signed_off_by"] == [None, supervisor.username]
+
+
 def test_other_sites_tickets_are_404_and_front_desk_cannot_escalate(client, make_user,
                                                                      make_site, bearer):
     desk = make_user()
@@ -247,7 +265,7 @@ def test_other_sites_tickets_are_404_and_front_desk_cannot_escalate(client, make
     listed = _ok(client.get("/api/v1/tickets", headers=bearer(stranger)))
     assert listed["total"] == 0
     refused = _act(client, bearer(desk), ticket, "escalate", reason="x")
-    assert refused.status_code == 409
+    assert refused.status_code == 403
     assert client.post("/api/v1/tickets/SR-999999/own", json={"version": 1},
                        headers=bearer(desk)).status_code == 404
 
@@ -357,13 +375,15 @@ def test_searching_for_hostile_digits_finds_nothing_and_does_not_crash(client, m
         "total"] == 0
 
 
-@pytest.mark.parametrize("version", [2**31, 2**63, -1, 0, 1.5, "2", True])
-def test_a_version_out_of_range_or_of_another_type_is_400(client, make_user, bearer, version):
+@pytest.mark.parametrize("version,status", [
+    (2**31, 422), (2**63, 422), (-1, 422), (0, 422), (1.5, 400), ("2", 400), (True, 400)])
+def test_a_version_out_of_range_is_422_and_of_another_type_400(client, make_user, bearer,
+                                                               version, status):
     headers = bearer(make_user())
     ticket = _create(client, headers)
     response = _act(client, headers, ticket, "own", acknowledgement="ok",
                     next_contact_by=_later(1), version=version)
-    assert response.status_code == 400
+    assert response.status_code == status
     assert "version" in response.get_json()["error"]["fields"]
     assert _ok(client.get(f"/api/v1/tickets/{ticket['ref']}", headers=headers))["version"] == 1
 

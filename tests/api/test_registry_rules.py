@@ -45,7 +45,7 @@ def test_only_the_named_supervisor_or_a_manager_signs_off_a_decline(
     ticket, named = asked_of
     other = make_user("supervisor", site=ticket.site)
     refused = _approve(client, bearer, ticket, other)
-    assert refused.status_code == 409
+    assert refused.status_code == 403
     assert "asked to sign off this decline, or a manager" in refused.get_json()["error"][
         "message"]
     assert db.session.get(Ticket, ticket.id).status == "awaiting_approval"

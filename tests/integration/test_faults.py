@@ -100,7 +100,7 @@ def test_postgres_behind_a_closed_proxy_answers_503_and_recovers(
         _assert_unavailable_page(anonymous.post("/sign-in", data={
             "username": owner.username, "password": "correct horse"}))
         _assert_unavailable_json(signed_in.get("/api/v1/tickets", headers=bearer))
-        _assert_unavailable_json(anonymous.post(f"/api/v1/tickets/{ticket.ref}/contact",
+        _assert_unavailable_json(anonymous.post(f"/api/v1/tickets/{ticket.ref}/contacts",
                                                 headers=bearer, json={}))
         result = _cli_sweep(_through(proxy, database_url))
         assert result.returncode == 1

@@ -247,6 +247,6 @@ def test_flask_outbox_send_prints_counts(app, runner, caplog):
     _queue(due=clock.utcnow() - timedelta(minutes=1))
     result = runner.invoke(args=["outbox", "send"])
     assert result.exit_code == 0, result.output
-    assert "logged 1" in result.output
+    assert result.output.strip() == "Outbox: logged 1"
     again = runner.invoke(args=["outbox", "send"])
-    assert again.exit_code == 0 and "No mail was due." in again.output
+    assert again.exit_code == 0 and "Nothing was due in the outbox." in again.output

@@ -20,6 +20,8 @@ SKIPPED = {".venv", "tests", "migrations", ".git", "instance", "static", "templa
 LAYERS: list[set[str]] = [
     {"app"},
     {"jobs", "demo", "api", "admin", "home", "supervision", "maintenance", "public"},
+    {"webhooks"},
+    {"representations"},
     {"reports", "privacy"},
     {"mailin"},
     {"correspondence"},

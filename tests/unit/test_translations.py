@@ -30,7 +30,8 @@ def _marked_strings() -> set[str]:
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(ROOT), method_map, {}, directory_filter=keep,
-        keywords={"_": None, "_l": None, "gettext": None, "lazy_gettext": None},
+        keywords={"_": None, "_l": None, "N_": None, "gettext": None,
+                  "lazy_gettext": None},
     ):
         found.add(message if isinstance(message, str) else message[0])
     return found

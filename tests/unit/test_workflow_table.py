@@ -30,7 +30,7 @@ EXPECTED = [
     ("new", "escalate", LEAD, LEAD),
     ("owned", "log_contact", OWNER_OR_LEAD, OWNER_OR_LEAD),
     ("owned", "offer_fix", OWNER, OWNER),
-    ("owned", "decline", OWNER, OWNER),
+    ("owned", "decline", OWNER_OR_LEAD, OWNER_OR_LEAD),
     ("owned", "transfer", OWNER, ""),
     ("owned", "accept_transfer", "", "receiver"),
     ("owned", "reassign", LEAD, LEAD),
@@ -39,7 +39,7 @@ EXPECTED = [
     ("fix_offered", "offer_fix", OWNER, OWNER),
     ("fix_offered", "record_response", OWNER, OWNER),
     ("fix_offered", "resolve", OWNER, OWNER),
-    ("fix_offered", "decline", OWNER, OWNER),
+    ("fix_offered", "decline", OWNER_OR_LEAD, OWNER_OR_LEAD),
     ("fix_offered", "transfer", OWNER, ""),
     ("fix_offered", "accept_transfer", "", "receiver"),
     ("fix_offered", "reassign", LEAD, LEAD),
@@ -79,6 +79,17 @@ def _expected(status: str, action: str, actor: str, pending: bool) -> bool:
     return False
 
 
+def _refused_for_who(status: str, action: str, actor: str) -> bool:
+    """A refusal is about who asks (403 in the API) when someone may take the step in this
+    state, with or without a handover waiting, but not this actor; otherwise it is about
+    the state (409)."""
+    for row_status, row_action, idle, with_pending in EXPECTED:
+        if (row_status, row_action) == (status, action):
+            somebody = set(idle.split()) | set(with_pending.split())
+            return bool(somebody) and actor not in somebody
+    return False
+
+
 CASES = list(itertools.product(Status, Action, ACTORS, (False, True)))
 
 
@@ -102,6 +113,7 @@ def test_every_state_action_and_actor(status, action, actor, pending):
         with pytest.raises(TransitionRefused) as refused:
             check_transition(status, action, ACTORS[actor], **context)
         assert refused.value.reason.endswith(".")
+        assert refused.value.forbidden is _refused_for_who(str(status), str(action), actor)
     assert (action in allowed_actions(status, ACTORS[actor], **context)) is allowed
 
 

@@ -102,6 +102,7 @@ def _demo_world() -> dict[str, list]:
             db.session.scalars(select(Ticket)).first().site)],
         "template_id": [db.session.scalars(select(__import__(
             "correspondence.models", fromlist=["_"]).ReplyTemplate.id)).first()],
+        "webhook_id": [__import__("tests.support.webhooks", fromlist=["_"]).registered_webhook()],
         "status_token": [__import__("correspondence.links", fromlist=["_"]).make_token(ticket)
                          for ticket in db.session.scalars(select(Ticket).where(
                              Ticket.id.in_(first_per_state)))],

@@ -226,7 +226,9 @@ def world(app, make_site, make_user, make_ticket):
                                               fromlist=["_"]).make_token(owned),
                    "mail_id": __import__("tests.support.mail", fromlist=["_"]).held_mail(site),
                    "template_id": __import__("tests.support.replies",
-                                             fromlist=["_"]).reply_template()},
+                                             fromlist=["_"]).reply_template(),
+                   "webhook_id": __import__("tests.support.webhooks",
+                                            fromlist=["_"]).registered_webhook()},
     }
 
 

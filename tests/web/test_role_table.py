@@ -198,10 +198,41 @@ ROWS = [
     page("tickets.act", "POST", "/tickets/{ticket}/add_note", 302, 302, 302, 404,
          body=lambda w: {"add_note-body": "Seen at breakfast",
                          "add_note-version": str(_version(w)["version"])}),
-    api("api.ticket_action", "POST", "/api/v1/tickets/{ticket}/reply", 409, 200, 200, 404,
+    api("api.action_reply", "POST", "/api/v1/tickets/{ticket}/reply", 403, 200, 200, 404,
         body=lambda w: {"body": "We are on it.", **_version(w)}),
-    api("api.ticket_action", "POST", "/api/v1/tickets/{ticket}/notes", 200, 200, 200, 404,
+    api("api.action_notes", "POST", "/api/v1/tickets/{ticket}/notes", 200, 200, 200, 404,
         body=lambda w: {"body": "Seen at breakfast", **_version(w)}),
+    # Webhooks: managers only.
+    page("webhooks.index", "GET", "/admin/webhooks/", 403, 403, 200, 403),
+    page("webhooks.create", "GET", "/admin/webhooks/new", 403, 403, 200, 403),
+    page("webhooks.create", "POST", "/admin/webhooks/new", 403, 403, 422, 403,
+         body={"url": ""}),
+    page("webhooks.edit", "GET", "/admin/webhooks/999999", 403, 403, 404, 403),
+    page("webhooks.edit", "POST", "/admin/webhooks/999999", 403, 403, 404, 403),
+    page("webhooks.rotate", "POST", "/admin/webhooks/999999/rotate-secret", 403, 403, 404, 403),
+    page("webhooks.deactivate", "POST", "/admin/webhooks/999999/deactivate",
+         403, 403, 404, 403),
+    page("webhooks.deliveries", "GET", "/admin/webhooks/999999/deliveries",
+         403, 403, 404, 403),
+    api("api.list_webhooks", "GET", "/api/v1/webhooks", 403, 403, 200, 403),
+    api("api.create_webhook", "POST", "/api/v1/webhooks", 403, 403, 422, 403, body={}),
+    api("api.get_webhook", "GET", "/api/v1/webhooks/999999", 403, 403, 404, 403),
+    api("api.update_webhook", "PATCH", "/api/v1/webhooks/999999", 403, 403, 404, 403,
+        body={}),
+    api("api.delete_webhook", "DELETE", "/api/v1/webhooks/999999", 403, 403, 404, 403),
+    api("api.rotate_webhook_secret", "POST", "/api/v1/webhooks/999999/rotate-secret",
+        403, 403, 404, 403),
+    api("api.list_webhook_deliveries", "GET", "/api/v1/webhooks/999999/deliveries",
+        403, 403, 404, 403),
+    # Discovery: what an integration needs to send (everyone, in their own sites).
+    api("api.list_categories", "GET", "/api/v1/categories", 200, 200, 200, 200),
+    api("api.list_sites", "GET", "/api/v1/sites", 200, 200, 200, 200),
+    api("api.list_users", "GET", "/api/v1/users", 200, 200, 200, 200),
+    api("api.list_customers", "GET", "/api/v1/customers", 200, 200, 200, 200),
+    api("api.add_customer", "POST", "/api/v1/customers", 422, 422, 422, 422, body={}),
+    api("api.get_customer", "GET", "/api/v1/customers/{customer}", 200, 200, 200, 404),
+    api("api.patch_customer", "PATCH", "/api/v1/customers/{customer}", 200, 200, 200, 404,
+        body={}),
     # Assets.
     public("static", "GET", "/static/js/customer_search.js", 200),
     public("bootstrap.static", "GET", "/bootstrap/static/css/bootstrap.min.css", 200),
@@ -209,12 +240,45 @@ ROWS = [
     api("api.list_tickets", "GET", "/api/v1/tickets", 200, 200, 200, 200),
     api("api.create_ticket", "POST", "/api/v1/tickets", 422, 422, 422, 422, body={}),
     api("api.get_ticket", "GET", "/api/v1/tickets/{ticket}", 200, 200, 200, 404),
-    api("api.ticket_action", "POST", "/api/v1/tickets/{ticket}/escalate", 409, 422, 422, 404,
+    api("api.action_escalate", "POST", "/api/v1/tickets/{ticket}/escalate", 403, 422, 422, 404,
         body=_version),
-    api("api.ticket_action", "POST", "/api/v1/tickets/{resolved}/follow-ups",
+    api("api.action_follow_ups", "POST", "/api/v1/tickets/{resolved}/follow-ups",
         422, 422, 422, 404, body={}),
-    api("api.ticket_action", "POST", "/api/v1/tickets/{ticket}/no-such-verb",
-        404, 404, 404, 404, body={}),
+    # Every other workflow step, with only the version: who may not (403), what the state
+    # does not allow (409), or what is missing (422).
+    api("api.action_accept", "POST", "/api/v1/tickets/{ticket}/accept", 403, 403, 403, 404,
+        body=_version),
+    api("api.action_approve", "POST", "/api/v1/tickets/{ticket}/approve", 409, 409, 409, 404,
+        body=_version),
+    api("api.action_close", "POST", "/api/v1/tickets/{ticket}/close", 409, 409, 409, 404,
+        body=_version),
+    api("api.action_contacts", "POST", "/api/v1/tickets/{ticket}/contacts",
+        403, 422, 422, 404, body=_version),
+    api("api.action_decline", "POST", "/api/v1/tickets/{ticket}/decline", 403, 422, 422, 404,
+        body=_version),
+    api("api.action_offer_fix", "POST", "/api/v1/tickets/{ticket}/offer-fix",
+        403, 403, 403, 404, body=_version),
+    api("api.action_own", "POST", "/api/v1/tickets/{ticket}/own", 409, 409, 409, 404,
+        body=_version),
+    api("api.action_prevention_done", "POST", "/api/v1/tickets/{ticket}/prevention-done",
+        403, 422, 422, 404, body=_version),
+    api("api.action_reassign", "POST", "/api/v1/tickets/{ticket}/reassign",
+        403, 422, 422, 404, body=_version),
+    api("api.action_reclassify", "POST", "/api/v1/tickets/{ticket}/reclassify",
+        403, 422, 422, 404, body=_version),
+    api("api.action_record_response", "POST", "/api/v1/tickets/{ticket}/record-response",
+        409, 409, 409, 404, body=_version),
+    api("api.action_reject", "POST", "/api/v1/tickets/{ticket}/reject", 409, 409, 409, 404,
+        body=_version),
+    api("api.action_reopen", "POST", "/api/v1/tickets/{ticket}/reopen", 409, 409, 409, 404,
+        body=_version),
+    api("api.action_resolve", "POST", "/api/v1/tickets/{ticket}/resolve", 409, 409, 409, 404,
+        body=_version),
+    api("api.action_transfer", "POST", "/api/v1/tickets/{ticket}/transfer",
+        403, 403, 403, 404, body=_version),
+    api("api.list_events", "GET", "/api/v1/tickets/{ticket}/events", 200, 200, 200, 404),
+    public("api.openapi_document", "GET", "/api/v1/openapi.json", 200),
+    public("api_docs.api_docs", "GET", "/api/docs", 200),
     api("api.add_attachment", "POST", "/api/v1/tickets/{ticket}/attachments",
         422, 422, 422, 404),
     api("api.notifications", "GET", "/api/v1/notifications", 200, 200, 200, 200),
@@ -326,7 +390,7 @@ def _send(client, login, world, row: Row, viewer: str):
     values = world["values"]
     body = row.body(world) if callable(row.body) else row.body
     params = {k: str(v).format(**values) for k, v in row.params.items()}
-    kwargs = {"json": body} if row.api and row.method == "POST" else {"data": body or {}}
+    kwargs = {"json": body} if row.api and row.method != "GET" else {"data": body or {}}
     return client.open(row.path.format(**values), method=row.method, headers=headers,
                        query_string=params, **kwargs)
 
@@ -374,3 +438,11 @@ def test_each_row_reaches_its_endpoint(app):
         if endpoint != row.endpoint:
             wrong.append(f"{_row_id(row)} goes to {endpoint}, not {row.endpoint}")
     assert not wrong, wrong
+
+
+def test_an_unknown_workflow_verb_is_404_in_the_error_shape(client, world):
+    headers = _bearer(world["viewers"][MANAGER])
+    ref = world["values"]["ticket"]
+    response = client.post(f"/api/v1/tickets/{ref}/no-such-verb", json={}, headers=headers)
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"

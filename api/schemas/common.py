@@ -1,0 +1,42 @@
+"""The shapes every endpoint shares: the error body and page envelopes."""
+
+from typing import Literal
+
+from pydantic import Field
+
+from api.schemas.types import ResponseBody
+
+ERROR_CODES = (
+    "bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed",
+    "conflict", "invalid_state", "too_large", "validation_failed", "idempotency_key_reused",
+    "too_many_requests", "server_error", "service_unavailable",
+)
+
+
+class ErrorDetail(ResponseBody):
+    code: Literal[ERROR_CODES] = Field(description=(
+        "Stable, for programs: bad_request (400: not JSON, or a member of the wrong JSON "
+        "type), unauthorized (401), forbidden (403: your role or relation to the ticket does "
+        "not allow the step), not_found (404: unknown, or outside your sites), conflict "
+        "(409: stale `version`), invalid_state (409: the step is not possible in the "
+        "ticket's state), too_large (413), validation_failed (422: see `fields`), "
+        "idempotency_key_reused (422: the key came with a different body), "
+        "too_many_requests (429), service_unavailable (503)."))
+    message: str = Field(description="For people, in the caller's language.")
+    fields: dict[str, str] | None = Field(
+        default=None, description="Each refused member (dotted path) and why.")
+
+
+class ErrorBody(ResponseBody):
+    error: ErrorDetail
+
+
+class PageInfo(ResponseBody):
+    """Offset pages (`page`) or a cursor (`cursor`); `next_cursor` walks on without OFFSET."""
+
+    page: int | None
+    per_page: int
+    total: int | None = Field(description="All matching rows; null when walking by cursor.")
+    pages: int | None
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null on the last one.")
