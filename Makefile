@@ -4,8 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 PYTEST_ARGS ?=
-REDOC_VERSION := 2.5.2
-REDOC := static/vendor/redoc/redoc.standalone.js
+SWAGGER_UI_VERSION := 5.32.0
+SWAGGER_UI := static/vendor/swagger-ui/swagger-ui-bundle.js
 
 .PHONY: run test setup setup-dev browser-deps lint bandit audit translations extract clean
 
@@ -22,19 +22,20 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
-setup: $(VENV)/.runtime translations $(REDOC)
+setup: $(VENV)/.runtime translations $(SWAGGER_UI)
 
-setup-dev: $(VENV)/.dev translations browser-deps $(REDOC)
+setup-dev: $(VENV)/.dev translations browser-deps $(SWAGGER_UI)
 
-## The API's documentation page (/api/docs) renders with Redoc, served by the app: the pinned
-## npm package's standalone bundle is copied in at setup (npm checks the registry's integrity).
-$(REDOC):
-	rm -rf $(VENV)/redoc-pack && mkdir -p $(VENV)/redoc-pack static/vendor/redoc
-	cd $(VENV)/redoc-pack && npm pack --silent redoc@$(REDOC_VERSION) >/dev/null
-	tar -xzf $(VENV)/redoc-pack/redoc-$(REDOC_VERSION).tgz -C $(VENV)/redoc-pack \
-	  package/bundles/redoc.standalone.js package/LICENSE
-	cp $(VENV)/redoc-pack/package/bundles/redoc.standalone.js $@
-	cp $(VENV)/redoc-pack/package/LICENSE static/vendor/redoc/LICENSE
+## The API's documentation page (/api/docs) is Swagger UI, served by the app: the pinned npm
+## package's files are copied in at setup (npm checks the registry's integrity).
+$(SWAGGER_UI):
+	rm -rf $(VENV)/swagger-pack && mkdir -p $(VENV)/swagger-pack static/vendor/swagger-ui
+	cd $(VENV)/swagger-pack && npm pack --silent swagger-ui-dist@$(SWAGGER_UI_VERSION) >/dev/null
+	tar -xzf $(VENV)/swagger-pack/swagger-ui-dist-$(SWAGGER_UI_VERSION).tgz \
+	  -C $(VENV)/swagger-pack package/swagger-ui-bundle.js package/swagger-ui.css package/LICENSE
+	cp $(VENV)/swagger-pack/package/swagger-ui.css $(VENV)/swagger-pack/package/LICENSE \
+	  static/vendor/swagger-ui/
+	cp $(VENV)/swagger-pack/package/swagger-ui-bundle.js $@
 
 translations: $(VENV)/.runtime
 	$(BIN)/pybabel compile -q -d translations 2>/dev/null || $(BIN)/pybabel compile -d translations

@@ -1,5 +1,5 @@
 """The OpenAPI 3.1 document, built from the declared operations (`api.spec`), and the
-page that shows it (`/api/docs`, Redoc served from this app).
+page that shows it (`/api/docs`, Swagger UI served from this app).
 
 Everything in the document comes from a declaration the running code uses: the routes
 and their parameters, the pydantic models that validate bodies and describe answers, the
@@ -263,7 +263,7 @@ DOCS_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-
 
 @docs_bp.get("/api/docs")
 def api_docs():
-    """The human page of the document (Redoc, from this app's static files)."""
+    """The human page of the document (Swagger UI, from this app's static files)."""
     response = current_app.make_response(render_template("api/docs.html"))
     response.headers["Content-Security-Policy"] = DOCS_POLICY
     return response

@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import secrets
 
-SECRET_PREFIX = "whsec_"
+SECRET_PREFIX = "whsec_"  # nosec B105  # the public prefix of every signing secret, not a secret
 SIGNATURE_HEADER = "Recovery-Desk-Signature"
 TOLERANCE_SECONDS = 300
 

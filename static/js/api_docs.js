@@ -1,5 +1,12 @@
-// Renders the OpenAPI document with Redoc (served by the app; no CDN).
+// Renders the OpenAPI document with Swagger UI (served by the app; no CDN, no validator).
 (function () {
   var target = document.getElementById("api-reference");
-  Redoc.init(target.dataset.specUrl, { hideDownloadButton: false, expandResponses: "200,201" }, target);
+  SwaggerUIBundle({
+    url: target.dataset.specUrl,
+    domNode: target,
+    deepLinking: true,
+    validatorUrl: null,
+    docExpansion: "list",
+    defaultModelsExpandDepth: 0
+  });
 })();

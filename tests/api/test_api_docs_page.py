@@ -1,4 +1,4 @@
-"""/api/docs: the document as a page for people, rendered by Redoc from this app's own
+"""/api/docs: the document as a page for people, rendered by Swagger UI from this app's own
 static files — no CDN, no other origin."""
 
 import re
@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-REDOC = ROOT / "static" / "vendor" / "redoc" / "redoc.standalone.js"
-REDOC_URL = "/static/vendor/redoc/redoc.standalone.js"
+VENDOR = ROOT / "static" / "vendor" / "swagger-ui"
+BUNDLE = VENDOR / "swagger-ui-bundle.js"
+BUNDLE_URL = "/static/vendor/swagger-ui/swagger-ui-bundle.js"
+STYLE_URL = "/static/vendor/swagger-ui/swagger-ui.css"
 LOADER_URL = "/static/js/api_docs.js"
 JS_TYPES = {"text/javascript", "application/javascript"}
 ABSOLUTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
@@ -41,10 +43,13 @@ def _page(client) -> tuple[str, _Resources]:
     return html, resources
 
 
-def test_the_page_loads_redoc_and_its_loader_from_this_app(client):
+def test_the_page_loads_swagger_ui_and_its_loader_from_this_app(client):
     _html, resources = _page(client)
     scripts = [value for tag, name, value in resources.found if tag == "script"]
-    assert scripts == [REDOC_URL, LOADER_URL], "Redoc first, then the loader that calls it"
+    assert scripts == [BUNDLE_URL, LOADER_URL], "Swagger UI first, then the loader"
+    styles = [value for tag, name, value in resources.found
+              if tag == "link" and value.endswith(".css")]
+    assert styles == [STYLE_URL]
     assert resources.spec_url == "/api/v1/openapi.json"
 
 
@@ -68,16 +73,19 @@ def test_the_loader_is_served_as_javascript(client):
     assert response.status_code == 200
     assert response.mimetype in JS_TYPES
     source = response.get_data(as_text=True)
-    assert "Redoc.init" in source and "specUrl" in source
+    assert "SwaggerUIBundle(" in source and "specUrl" in source
+    assert "validatorUrl: null" in source, "the page never asks an outside validator"
     assert not re.search(r"https?://", source)
 
 
-@pytest.mark.skipif(not REDOC.exists(), reason=(
-    "static/vendor/redoc/redoc.standalone.js is fetched by `make setup`; run it to test "
-    "that the page's Redoc is served"))
-def test_redoc_is_served_as_javascript(client):
-    response = client.get(REDOC_URL, buffered=True)
+@pytest.mark.skipif(not BUNDLE.exists(), reason=(
+    "static/vendor/swagger-ui/ is fetched by `make setup`; run it to test that the "
+    "page's Swagger UI is served"))
+def test_swagger_ui_is_served_as_javascript_and_css(client):
+    response = client.get(BUNDLE_URL, buffered=True)
     assert response.status_code == 200
     assert response.mimetype in JS_TYPES
-    assert len(response.get_data()) > 100_000, "the standalone bundle, not a stub"
-    assert (REDOC.parent / "LICENSE").exists(), "its licence ships with it"
+    assert len(response.get_data()) > 100_000, "the bundle, not a stub"
+    style = client.get(STYLE_URL, buffered=True)
+    assert style.status_code == 200 and style.mimetype == "text/css"
+    assert (VENDOR / "LICENSE").exists(), "its licence ships with it"
