@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from auth.models import User
 from core.validation import ValidationFailed
 from core.vocabulary import Role, Severity, Status
+from core.words import N_
 from extensions import db
 from tickets import hooks
 from tickets.attachments import new_attachment
@@ -255,7 +256,7 @@ def decline(ticket: Ticket, actor: User, data: dict, now: datetime) -> Outcome:
 def transfer(ticket: Ticket, actor: User, data: dict, now: datetime) -> Outcome:
     receiver = _colleague(data["to"], ticket, "to", EVERYONE)
     if receiver.id == ticket.owner_id:
-        raise ValidationFailed({"to": "That person already owns this ticket."})
+        raise ValidationFailed({"to": N_("That person already owns this ticket.")})
     ticket.pending_transfer_to = receiver
     return Outcome(data["handover_note"])
 
@@ -269,6 +270,8 @@ def accept_transfer(ticket: Ticket, actor: User, data: dict, now: datetime) -> O
 def reassign(ticket: Ticket, actor: User, data: dict, now: datetime) -> Outcome:
     """A supervisor hands the ticket over; a new ticket is routed to the person to own."""
     receiver = _colleague(data["to"], ticket, "to", EVERYONE)
+    if receiver.id == ticket.owner_id:
+        raise ValidationFailed({"to": N_("That person already owns this ticket.")})
     if ticket.status == Status.NEW:
         ticket.pending_transfer_to = receiver
     else:

@@ -56,8 +56,9 @@ def _fill_choices(form: ActionForm, ticket: Ticket, user: User) -> None:
         _fill_own(form, ticket)
         return
     if hasattr(form, "to"):
-        others = [c for c in colleagues(ticket, everyone) if c[0] != user.username]
-        form.to.choices = select_choices(others)
+        owner = ticket.owner.username if ticket.owner else None
+        others = [c for c in colleagues(ticket, everyone) if c[0] not in (user.username, owner)]
+        form.to.choices = select_choices([("", "—")] + others)  # the person chooses
     if hasattr(form, "category_id"):
         form.category_id.choices = category_choices()
         if not form.is_submitted():

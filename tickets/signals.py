@@ -6,7 +6,8 @@ Receivers run in the sender's transaction, after the change was flushed, and may
 - `step_taken(ticket, action, actor, data, now)`: a workflow action was applied, with its
   cleaned fields; `actor` is None for the system (the follow-up loop, the sweep).
 - `ladder_climbed(ticket, taken, now)`: the SLA sweep took escalation steps; `taken` is a
-  list of (step, clock, message).
+  list of (step, note): the ladder step and the note of the audit event it wrote (the
+  event's `changes` name the clock).
 """
 
 from blinker import Namespace

@@ -443,3 +443,19 @@ def test_hostile_bodies_are_refused_before_any_field_is_read(client, make_user, 
     assert response.status_code == status
     assert set(response.get_json()["error"]) >= {"code", "message"}
     assert db.session.scalar(select(func.count(Ticket.id))) == 0
+
+
+def test_reassigning_to_the_current_owner_is_refused_and_changes_nothing(client, make_user,
+                                                                        bearer):
+    desk = make_user()
+    supervisor = make_user("supervisor", site=desk.site)
+    ticket = _create(client, bearer(desk), own=True, acknowledgement="ok",
+                     next_contact_by=_later(1))
+    refused = _act(client, bearer(supervisor), ticket, "reassign", to=desk.username,
+                   reason="Keep it with her")
+    assert refused.status_code == 422
+    assert refused.get_json()["error"]["fields"] == {
+        "to": "That person already owns this ticket."}
+    after = _ok(client.get(f"/api/v1/tickets/{ticket['ref']}", headers=bearer(desk)))
+    assert (after["version"], after["owner"]) == (ticket["version"], desk.username)
+    assert [e["action"] for e in after["events"]] == [e["action"] for e in ticket["events"]]

@@ -456,3 +456,22 @@ def test_new_ticket_ids_beyond_the_integer_range_are_field_errors(client, login,
     response = client.post("/tickets/new", data=data)
     assert response.status_code == 422
     assert db.session.scalar(select(func.count(Ticket.id))) == 0
+
+
+def test_the_hand_over_menus_start_empty_and_never_offer_the_owner(client, login, make_user,
+                                                                   make_ticket):
+    import re
+
+    ticket = make_ticket()
+    other = make_user("front_desk", site=ticket.site)
+    supervisor = login("supervisor", site=ticket.site)
+    page = client.get(f"/tickets/{ticket.ref}").get_data(as_text=True)
+    menu = re.search(r'<select[^>]*name="reassign-to"[^>]*>(.*?)</select>', page, re.S).group(1)
+    values = re.findall(r'<option[^>]*value="([^"]*)"', menu)
+    assert values[0] == ""
+    assert other.username in values
+    assert ticket.owner.username not in values and supervisor.username not in values
+    assert not re.search(r"<option[^>]*selected", menu)
+    refused = post_action(client, ticket, "reassign", to="", reason="Owner off sick")
+    assert refused.status_code == 422
+    assert fresh(ticket).owner_id == ticket.owner_id
