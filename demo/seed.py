@@ -44,10 +44,10 @@ from tickets.models import Category
 DEMO_SITE = "Riverside Hotel"
 DEMO_PASSWORD = "demo"  # nosec B105  # the demo's published password, refused for real users
 DEMO_LOGINS = (
-    ("desk", "front_desk", "Lin Mei (front desk)"),
-    ("desk2", "front_desk", "Wang Fang (front desk)"),
-    ("super", "supervisor", "Zhang Wei (supervisor)"),
-    ("manager", "manager", "Chen Jing (manager)"),
+    ("desk", "front_desk", "Lin Mei"),
+    ("desk2", "front_desk", "Wang Fang"),
+    ("super", "supervisor", "Zhang Wei"),
+    ("manager", "manager", "Chen Jing"),
 )
 SEED = 2026
 STEP_MINUTES = 5

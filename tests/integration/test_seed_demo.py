@@ -117,3 +117,39 @@ def test_seed_demo_has_the_customers_own_complaints(runner):
     assert any(t.customer_replied_at is not None for t in own)
     kinds = {(m.direction, m.kind) for m in db.session.scalars(select(CustomerMessage))}
     assert {("in", "customer"), ("out", "reply"), ("out", "acknowledgement")} <= kinds
+
+
+def _with_test_password(user):
+    """The suite's sign-in fixture types its own password, not the demo's."""
+    user.set_password("correct horse")
+    db.session.commit()
+    return user
+
+
+def test_demo_people_are_named_once_their_role_is_shown_beside_it(runner, client, login):
+    from auth.models import User
+    from core.vocabulary import ROLE_LABELS
+
+    _seed(runner)
+    users = db.session.scalars(select(User)).all()
+    assert sorted(u.display_name for u in users) == sorted(n for _u, _r, n in DEMO_LOGINS)
+    for user in users:
+        assert not any(str(label).lower() in user.display_name.lower()
+                       for label in ROLE_LABELS.values())
+    manager = next(u for u in users if u.role == "manager")
+    login(user=_with_test_password(manager))
+    home = client.get("/").get_data(as_text=True)
+    assert home.count(f"{manager.display_name} (") <= 1
+    assert "(Manager) (Manager)" not in home and "(manager)" not in home
+
+
+def test_the_ticket_page_does_not_show_the_version_to_staff(runner, client, login):
+    from auth.models import User
+
+    _seed(runner)
+    login(user=_with_test_password(
+        db.session.scalars(select(User).where(User.username == "desk")).one()))
+    ticket = db.session.scalars(select(Ticket)).first()
+    page = client.get(f"/tickets/{ticket.ref}").get_data(as_text=True)
+    assert f"Version {ticket.version}" not in page
+    assert 'name="version"' in page or "-version" in page  # still sent with each step
