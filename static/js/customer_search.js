@@ -67,4 +67,7 @@
 
   input.addEventListener("input", lookUp);
   if (sitePicker) sitePicker.addEventListener("change", lookUp);
+  // Text typed before this script ran (a slow page) or restored by the browser (Back) is
+  // searched too.
+  if (input.value.trim()) lookUp();
 })();
