@@ -1,15 +1,20 @@
-"""Opaque keyset cursors: the sort key of the last row a page held, base64url-encoded.
+"""Pages of a list: offset pages (`page`, with counts) and opaque keyset cursors.
 
-A cursor is not a secret (it names a time and an id the caller has already seen); it is
-only checked for shape, and a malformed one is a 422 on the `cursor` parameter.
+A cursor is the sort key of the last row a page held, base64url-encoded. It is not a
+secret (it names a time and an id the caller has already seen); it is only checked for
+shape, and a malformed one is a 422 on the `cursor` parameter.
 """
 
 import base64
 import binascii
 from datetime import datetime
 
+from flask import current_app
+from sqlalchemy import Select
+
 from core import inputs
 from core.validation import ValidationFailed
+from extensions import db
 
 BAD_CURSOR = "Use the next_cursor of the page before, unchanged."
 
@@ -31,3 +36,35 @@ def decode_cursor(cursor: str, field: str, *, with_time: bool = True):
         return inputs.parse_moment(moment), number
     except (ValueError, UnicodeError, binascii.Error):
         raise ValidationFailed({field: BAD_CURSOR}) from None
+
+
+def per_page_or_default(per_page: int | None) -> int:
+    return per_page or current_app.config["PAGE_SIZE"]
+
+
+def offset_page(stmt: Select, page: int | None, per_page: int | None) -> tuple[list, dict]:
+    """The rows of one offset page of `stmt` and the page's counts."""
+    page, per_page = page or 1, per_page_or_default(per_page)
+    pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return pagination.items, {"page": page, "per_page": per_page,
+                              "total": pagination.total, "pages": pagination.pages}
+
+
+def no_counts(per_page: int) -> dict:
+    """The page counts of a walk by cursor: only `per_page` is known."""
+    return {"page": None, "per_page": per_page, "total": None, "pages": None}
+
+
+def keyset_page(stmt: Select, per_page: int, *, with_time: bool) -> tuple[list, str | None]:
+    """Up to `per_page` rows of `stmt` (already past the cursor, in keyset order) and the
+    cursor after the last of them; None when no row follows."""
+    rows = db.session.scalars(stmt.limit(per_page + 1)).unique().all()
+    if len(rows) <= per_page:
+        return rows, None
+    rows = rows[:per_page]
+    return rows, cursor_after(rows[-1], with_time=with_time)
+
+
+def cursor_after(row, *, with_time: bool) -> str:
+    """The cursor that continues after `row` (by (created_at, id), or by id alone)."""
+    return encode_cursor(row.created_at if with_time else None, row.id)

@@ -4,10 +4,18 @@ tickets when a tier changes."""
 
 from dataclasses import replace
 
-from flask import abort, current_app, g, url_for
+from flask import abort, g, url_for
+from sqlalchemy.orm import joinedload
 
-from api.cursors import decode_cursor, encode_cursor
-from api.discovery import offset_page, site_in_scope
+from api.cursors import (
+    cursor_after,
+    decode_cursor,
+    keyset_page,
+    no_counts,
+    offset_page,
+    per_page_or_default,
+)
+from api.discovery import site_in_scope
 from api.schemas.discovery import (
     CustomerList,
     CustomerOut,
@@ -27,6 +35,7 @@ from customers.services import (
     matching_customers,
     preferred_owner_named,
     recent_ticket_counts,
+    repeat_complainants,
     ticket_counts,
     update_customer,
 )
@@ -40,9 +49,11 @@ CLEARABLE = ("phone", "email", "notes")
 
 
 def customers_json(customers: list[Customer]) -> list[dict]:
-    """Each customer with their ticket counts (two queries for the whole page)."""
-    ids = [customer.id for customer in customers]
-    every, recent = ticket_counts(ids), recent_ticket_counts(ids, utcnow())
+    """Each customer with their ticket counts and the repeat-complainant rule's verdict
+    (three queries for the whole page)."""
+    ids, now = [customer.id for customer in customers], utcnow()
+    every, recent = ticket_counts(ids), recent_ticket_counts(ids, now)
+    repeating = repeat_complainants(ids, now)
     return [
         {
             "id": customer.id,
@@ -57,7 +68,7 @@ def customers_json(customers: list[Customer]) -> list[dict]:
                                 if customer.preferred_owner else None),
             "tickets": every.get(customer.id, 0),
             "tickets_90_days": recent.get(customer.id, 0),
-            "repeat_complainant": recent.get(customer.id, 0) > 1,
+            "repeat_complainant": customer.id in repeating,
             "created_at": iso(customer.created_at),
             "erased_at": iso(customer.erased_at),
         }
@@ -77,17 +88,9 @@ def _filtered(query: CustomerQuery):
         raise ValidationFailed({"q": SHORT_QUERY})
     if text and query.cursor is not None:
         raise ValidationFailed({"cursor": CURSOR_WITH_QUERY})
-    return matching_customers(site_ids, query=text, phone=(query.phone or "").strip(),
+    stmt = matching_customers(site_ids, query=text, phone=(query.phone or "").strip(),
                               email=(query.email or "").strip())
-
-
-def _cursor_page(stmt, cursor: str, per_page: int) -> dict:
-    after = decode_cursor(cursor, "cursor", with_time=False) if cursor else 0
-    rows = db.session.scalars(stmt.where(Customer.id > after).limit(per_page + 1)).all()
-    more, rows = len(rows) > per_page, rows[:per_page]
-    return {"customers": customers_json(rows), "page": None, "per_page": per_page,
-            "total": None, "pages": None,
-            "next_cursor": encode_cursor(None, rows[-1].id) if more else None}
+    return stmt.options(joinedload(Customer.site), joinedload(Customer.preferred_owner))
 
 
 @operation("GET", "/customers", tag=TAG, summary="Find customers",
@@ -99,13 +102,17 @@ def list_customers(query: CustomerQuery):
     to a known customer). Without `q`, oldest first: walk by `page` (with `total`) or by
     `cursor` (keyset: constant cost however deep)."""
     stmt, searching = _filtered(query), bool((query.q or "").strip())
-    per_page = query.per_page or current_app.config["PAGE_SIZE"]
     if query.cursor is not None:
-        return _cursor_page(stmt, query.cursor, per_page)
-    rows, page = offset_page(stmt, query.page, per_page)
-    more = not searching and page["page"] < page["pages"] and rows
-    return {"customers": customers_json(rows), **page,
-            "next_cursor": encode_cursor(None, rows[-1].id) if more else None}
+        after = decode_cursor(query.cursor, "cursor", with_time=False) if query.cursor else 0
+        per_page = per_page_or_default(query.per_page)
+        rows, next_cursor = keyset_page(stmt.where(Customer.id > after), per_page,
+                                        with_time=False)
+        counts = no_counts(per_page)
+    else:
+        rows, counts = offset_page(stmt, query.page, query.per_page)
+        more = not searching and counts["page"] < counts["pages"] and rows
+        next_cursor = cursor_after(rows[-1], with_time=False) if more else None
+    return {"customers": customers_json(rows), **counts, "next_cursor": next_cursor}
 
 
 def _new_customer_input(body: NewCustomerIn, site_id: int) -> CustomerInput:

@@ -1,10 +1,11 @@
 """What an integration needs to know before it sends anything: the categories, the sites
 it works at and the colleagues it may hand a ticket to or name for sign-off."""
 
-from flask import current_app, g
+from flask import g
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from api.cursors import offset_page
 from api.schemas.discovery import CategoryList, SiteList, UserList, UserQuery
 from api.spec import operation
 from auth.models import User
@@ -32,14 +33,6 @@ def site_in_scope(name: str | None, field: str = "site") -> Site | None:
         raise ValidationFailed({field: f"No site called '{name.strip()[:80]}' that you may "
                                        "work at."})
     return site
-
-
-def offset_page(stmt, page: int | None, per_page: int | None) -> tuple[list, dict]:
-    """The rows of one offset page of `stmt` and the page's counts."""
-    page, per_page = page or 1, per_page or current_app.config["PAGE_SIZE"]
-    pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
-    return pagination.items, {"page": page, "per_page": per_page,
-                              "total": pagination.total, "pages": pagination.pages}
 
 
 @operation("GET", "/categories", tag=TAG, summary="The active categories",

@@ -11,8 +11,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from pydantic import ValidationError
 
-from api.schemas.types import INVALID
-
 
 class ApiError(Exception):
     """An error answer: status, stable code, message (translated when shown), fields."""
@@ -65,8 +63,7 @@ def _reason(error: dict) -> str:
 
 
 def _is_malformed(error: dict) -> bool:
-    return error["type"] in TYPE_WORDS or (
-        error["type"].endswith("_type") and error["type"] != INVALID)
+    return error["type"] in TYPE_WORDS or error["type"].endswith("_type")
 
 
 def validation_error(failed: ValidationError, where: str) -> ApiError:

@@ -102,12 +102,15 @@ class IdempotentCreate:
             return False
 
     @classmethod
-    def _replay(cls, user: User, earlier: IdempotencyKey, print_: str) -> "IdempotentCreate":
-        if earlier.fingerprint != print_:
+    def _replay(cls, user: User, earlier: IdempotencyKey | None,
+                print_: str) -> "IdempotentCreate":
+        """The earlier call's ticket; `earlier` is None when the row that beat ours to the
+        key has gone again (expired and removed by a third call): still in flux, a 409."""
+        if earlier is not None and earlier.fingerprint != print_:
             raise ApiError(422, "idempotency_key_reused",
                            _l("This Idempotency-Key was used with a different body."),
                            {HEADER: str(_l("Use a new key for a different ticket."))})
-        if earlier.ticket_id is None:
+        if earlier is None or earlier.ticket_id is None:
             raise ApiError(409, "conflict", _l("A call with this Idempotency-Key is still "
                                                "being processed; try again shortly."))
         ticket = load_ticket(format_ref(earlier.ticket_id), user, with_history=True)

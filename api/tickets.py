@@ -3,11 +3,19 @@ action of the registry (its body model in `ACTION_BODIES`)."""
 
 from zoneinfo import ZoneInfo
 
-from flask import current_app, g, request, send_file, url_for
+from flask import g, request, send_file, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
-from api.cursors import decode_cursor, encode_cursor
+from api.cursors import (
+    cursor_after,
+    decode_cursor,
+    keyset_page,
+    no_counts,
+    offset_page,
+    per_page_or_default,
+)
 from api.discovery import site_in_scope
 from api.errors import ApiError
 from api.idempotency import IdempotentCreate
@@ -25,7 +33,7 @@ from tickets.access import load_ticket
 from tickets.actions import perform
 from tickets.attachments import find_attachment, path_of
 from tickets.intake import NewTicket, open_ticket
-from tickets.models import Category, TicketEvent
+from tickets.models import Category, Ticket, TicketEvent
 from tickets.registry import ENTRIES, Entry
 
 TAG = "Tickets"
@@ -161,21 +169,12 @@ def _list_filters(query: TicketListQuery) -> queries.TicketFilters:
         dimension=query.dimension or "",
         severity=query.severity or "",
         channel=query.channel or "",
-        owner=(query.owner or "").strip()[:40],
-        q=(query.q or "").strip()[:100],
+        owner=(query.owner or "").strip(),
+        q=(query.q or "").strip(),
         site_id=site_id,
         updated_since=query.updated_since,
         before=before,
     )
-
-
-def _cursor_page(stmt, per_page: int) -> dict:
-    rows = db.session.scalars(stmt.limit(per_page + 1)).unique().all()
-    more, rows = len(rows) > per_page, rows[:per_page]
-    last = rows[-1] if rows else None
-    return {"tickets": [ticket_summary(t) for t in rows], "page": None, "per_page": per_page,
-            "total": None, "pages": None,
-            "next_cursor": encode_cursor(last.created_at, last.id) if more and last else None}
 
 
 @operation("GET", "/tickets", tag=TAG, summary="List tickets", permission="work_tickets",
@@ -186,18 +185,18 @@ def list_tickets(query: TicketListQuery):
     however deep (`page`, `total` and `pages` are then null). With `updated_since`, only
     tickets changed at or after that time: note when a walk started and pass that time
     next time."""
-    per_page = query.per_page or current_app.config["PAGE_SIZE"]
     zone = ZoneInfo(g.api_user.site.timezone)
-    stmt = queries.site_tickets(g.api_user, _list_filters(query), zone)
+    stmt = (queries.site_tickets(g.api_user, _list_filters(query), zone)
+            .options(joinedload(Ticket.opened_by)))
     if query.cursor:
-        return _cursor_page(stmt, per_page)
-    page = query.page or 1
-    pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
-    items = pagination.items
-    more = pagination.has_next and items
-    return {"tickets": [ticket_summary(t) for t in items], "page": page,
-            "per_page": per_page, "total": pagination.total, "pages": pagination.pages,
-            "next_cursor": encode_cursor(items[-1].created_at, items[-1].id) if more else None}
+        per_page = per_page_or_default(query.per_page)
+        rows, next_cursor = keyset_page(stmt, per_page, with_time=True)
+        counts = no_counts(per_page)
+    else:
+        rows, counts = offset_page(stmt, query.page, query.per_page)
+        more = counts["page"] < counts["pages"] and rows
+        next_cursor = cursor_after(rows[-1], with_time=True) if more else None
+    return {"tickets": [ticket_summary(t) for t in rows], **counts, "next_cursor": next_cursor}
 
 
 @operation("GET", "/tickets/<ref>", tag=TAG, summary="Read a ticket",
@@ -213,15 +212,13 @@ def get_ticket(ref: str):
 def list_events(ref: str, query: EventListQuery):
     """Oldest first; `next_cursor` walks on (null at the end)."""
     ticket = load_ticket(ref, g.api_user)
-    per_page = query.per_page or current_app.config["PAGE_SIZE"]
     after = decode_cursor(query.cursor, "cursor", with_time=False) if query.cursor else 0
-    stmt = (select(TicketEvent).where(TicketEvent.ticket_id == ticket.id,
-                                      TicketEvent.id > after)
-            .order_by(TicketEvent.id).limit(per_page + 1))
-    rows = db.session.scalars(stmt).all()
-    more, rows = len(rows) > per_page, rows[:per_page]
-    return {"events": [event_json(row) for row in rows],
-            "next_cursor": encode_cursor(None, rows[-1].id) if more else None}
+    stmt = (select(TicketEvent).options(joinedload(TicketEvent.actor))
+            .where(TicketEvent.ticket_id == ticket.id, TicketEvent.id > after)
+            .order_by(TicketEvent.id))
+    rows, next_cursor = keyset_page(stmt, per_page_or_default(query.per_page),
+                                    with_time=False)
+    return {"events": [event_json(row) for row in rows], "next_cursor": next_cursor}
 
 
 @operation("POST", "/tickets/<ref>/attachments", tag=WORKFLOW_TAG,

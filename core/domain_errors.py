@@ -8,6 +8,8 @@ web, the JSON error shape under /api/. Either way the transaction boundary
 (`core.transaction`) has already rolled back what the service had flushed.
 """
 
+from flask_babel import gettext
+
 
 class Refused(Exception):
     """The action is not allowed in this state, for this role or for this person.
@@ -28,8 +30,6 @@ class Refused(Exception):
     def shown(self) -> str:
         """The reason in the reader's language: the template and each of its words looked
         up in the catalogue (marked with `core.words.N_` where they are written)."""
-        from flask_babel import gettext
-
         if self.template and self.params:
             words = {name: gettext(str(value)) for name, value in self.params.items()}
             return gettext(self.template) % words

@@ -26,6 +26,8 @@ from decimal import Decimal
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
+from core.words import N_
+
 INT32_MAX = 2_147_483_647
 MAX_PER_PAGE = 100
 MAX_DIGITS = 12
@@ -140,7 +142,7 @@ def parse_flag(value) -> bool:
         return value
     if isinstance(value, str) and value.strip().lower() in _FLAG_WORDS:
         return _FLAG_WORDS[value.strip().lower()]
-    raise InputError("Answer true or false.")
+    raise InputError(N_("Answer true or false."))
 
 
 # --- dates and times ---------------------------------------------------------------------

@@ -231,7 +231,8 @@ def _record(claim: Claim, outcome: str, error: str | None, at: datetime,
     )
     with db.engine.begin() as connection:
         if connection.execute(stmt).rowcount != 1:
-            log.warning("mail %d: the lease ran out before its outcome was recorded", claim.id)
+            log.warning("%s %d: the lease ran out before its outcome was recorded",
+                        claim.channel, claim.id)
             return "lost"
     return "retry" if values["status"] == "pending" else values["status"]
 

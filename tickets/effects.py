@@ -54,6 +54,14 @@ def _colleague(username: str, ticket: Ticket, field_name: str, roles: tuple) -> 
     return user
 
 
+def _new_holder(ticket: Ticket, data: dict) -> User:
+    """The colleague a ticket is handed to (`to`): anyone of the site but its owner."""
+    receiver = _colleague(data["to"], ticket, "to", EVERYONE)
+    if receiver.id == ticket.owner_id:
+        raise ValidationFailed({"to": N_("That person already owns this ticket.")})
+    return receiver
+
+
 def _promise(ticket: Ticket, moment: datetime, now: datetime) -> None:
     """A new "next contact by" promise to the customer starts a new next-contact clock."""
     ticket.next_contact_by = moment
@@ -254,10 +262,7 @@ def decline(ticket: Ticket, actor: User, data: dict, now: datetime) -> Outcome:
 
 
 def transfer(ticket: Ticket, actor: User, data: dict, now: datetime) -> Outcome:
-    receiver = _colleague(data["to"], ticket, "to", EVERYONE)
-    if receiver.id == ticket.owner_id:
-        raise ValidationFailed({"to": N_("That person already owns this ticket.")})
-    ticket.pending_transfer_to = receiver
+    ticket.pending_transfer_to = _new_holder(ticket, data)
     return Outcome(data["handover_note"])
 
 
@@ -269,9 +274,7 @@ def accept_transfer(ticket: Ticket, actor: User, data: dict, now: datetime) -> O
 
 def reassign(ticket: Ticket, actor: User, data: dict, now: datetime) -> Outcome:
     """A supervisor hands the ticket over; a new ticket is routed to the person to own."""
-    receiver = _colleague(data["to"], ticket, "to", EVERYONE)
-    if receiver.id == ticket.owner_id:
-        raise ValidationFailed({"to": N_("That person already owns this ticket.")})
+    receiver = _new_holder(ticket, data)
     if ticket.status == Status.NEW:
         ticket.pending_transfer_to = receiver
     else:

@@ -21,7 +21,7 @@ Which step is which event:
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from core.vocabulary import Status
 from extensions import db
@@ -42,27 +42,34 @@ STEP_TYPES = {"resolve": "ticket.resolved", "reopen": "ticket.reopened",
               "escalate": "ticket.escalated"}
 
 
-def queue_event(event_type: str, ticket: Ticket, now: datetime,
-                data: dict | None = None) -> list[OutboxMessage]:
-    """One delivery of `event_type` about `ticket` per active endpoint that wants it, in
-    the caller's transaction; returns the rows queued."""
-    endpoints = [endpoint for endpoint in _active_endpoints()
-                 if endpoint.wants(event_type, ticket.site_id)]
-    if not endpoints:
+def _listeners(ticket: Ticket) -> list[WebhookEndpoint]:
+    """The active endpoints covering the ticket's site: one query per signal, whatever
+    the number of events it becomes."""
+    stmt = (select(WebhookEndpoint)
+            .where(WebhookEndpoint.active.is_(True),
+                   or_(WebhookEndpoint.site_id.is_(None),
+                       WebhookEndpoint.site_id == ticket.site_id))
+            .order_by(WebhookEndpoint.id))
+    return list(db.session.scalars(stmt))
+
+
+def queue_event(endpoints: list[WebhookEndpoint], event_type: str, ticket: Ticket,
+                now: datetime, data: dict, summary: dict | None = None
+                ) -> list[OutboxMessage]:
+    """One delivery of `event_type` about `ticket` per endpoint of `endpoints` (the
+    signal's `_listeners`) subscribed to it, in the caller's transaction; returns the rows
+    queued. `summary` is the ticket's JSON when the caller already built it."""
+    wanting = [endpoint for endpoint in endpoints if endpoint.wants(event_type)]
+    if not wanting:
         return []
-    body = {"ticket": ticket_summary(ticket), **(data or {})}
+    body = {"ticket": summary or ticket_summary(ticket), **data}
     return [
         enqueue(kind=event_type, to_address=endpoint.url, subject=event_type,
                 body_text=serialize(payload(event_type, now, body)), due_at=now,
                 ticket_id=ticket.id, now=now, channel=CHANNEL,
                 webhook_endpoint_id=endpoint.id)
-        for endpoint in endpoints
+        for endpoint in wanting
     ]
-
-
-def _active_endpoints() -> list[WebhookEndpoint]:
-    stmt = select(WebhookEndpoint).where(WebhookEndpoint.active.is_(True))
-    return list(db.session.scalars(stmt.order_by(WebhookEndpoint.id)))
 
 
 def _username(actor) -> str | None:
@@ -70,7 +77,8 @@ def _username(actor) -> str | None:
 
 
 def _on_opened(ticket: Ticket, *, actor, now: datetime) -> None:
-    queue_event("ticket.created", ticket, now, {"actor": _username(actor)})
+    queue_event(_listeners(ticket), "ticket.created", ticket, now,
+                {"actor": _username(actor)})
 
 
 def _step_event(ticket: Ticket, action: str, actor, data: dict) -> tuple[str, dict] | None:
@@ -106,7 +114,7 @@ def _answered_follow_up(ticket: Ticket) -> dict | None:
 def _on_step(ticket: Ticket, *, action: str, actor, data: dict, now: datetime) -> None:
     event = _step_event(ticket, action, actor, data)
     if event is not None:
-        queue_event(event[0], ticket, now, event[1])
+        queue_event(_listeners(ticket), event[0], ticket, now, event[1])
 
 
 def _ladder_clocks(ticket: Ticket, count: int) -> list[str | None]:
@@ -128,18 +136,25 @@ def _clock_json(ticket_json: dict, clock: str | None) -> dict:
 
 
 def _on_ladder(ticket: Ticket, *, taken: list, now: datetime) -> None:
-    """Each step the sweep took: at risk, breached (level 1) and escalated (levels 1, 2)."""
+    """Each step the sweep took: at risk, breached (level 1) and escalated (levels 1, 2).
+    The ticket's JSON and the steps' clocks are read once, and only when an endpoint
+    covers the ticket's site."""
+    endpoints = _listeners(ticket)
+    if not endpoints:
+        return
     summary = ticket_summary(ticket)
     for (step, _message), clock in zip(taken, _ladder_clocks(ticket, len(taken)), strict=True):
         clock_json = _clock_json(summary, clock)
         if step is Step.WARN_OWNER:
-            queue_event("sla.at_risk", ticket, now, {"clock": clock_json})
+            queue_event(endpoints, "sla.at_risk", ticket, now, {"clock": clock_json}, summary)
             continue
         if step is Step.LEVEL_1:
-            queue_event("sla.breached", ticket, now, {"clock": clock_json})
+            queue_event(endpoints, "sla.breached", ticket, now, {"clock": clock_json},
+                        summary)
         level = 1 if step is Step.LEVEL_1 else 2
         escalation = {"level": level, "by": "sla", "clock": clock, "reason": None}
-        queue_event("ticket.escalated", ticket, now, {"actor": None, "escalation": escalation})
+        queue_event(endpoints, "ticket.escalated", ticket, now,
+                    {"actor": None, "escalation": escalation}, summary)
 
 
 def connect() -> None:

@@ -47,10 +47,10 @@ class WebhookEndpoint(db.Model):
     site: Mapped[Site | None] = relationship()
     created_by: Mapped[User | None] = relationship()
 
-    def wants(self, event_type: str, site_id: int) -> bool:
-        """True when this endpoint is active, subscribed to `event_type` and covers the site."""
-        return (self.active and event_type in (self.events or [])
-                and (self.site_id is None or self.site_id == site_id))
+    def wants(self, event_type: str) -> bool:
+        """True when this endpoint subscribed to `event_type` (which endpoints are active
+        and cover a ticket's site is `webhooks.emit`'s query)."""
+        return event_type in (self.events or [])
 
     def __repr__(self) -> str:
         return f"<WebhookEndpoint {self.id} {self.url}>"

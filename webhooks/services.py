@@ -2,8 +2,11 @@
 
 - The URL is ``https://`` with a host, at most URL_LENGTH characters of printable ASCII
   (other characters percent-encoded), without a user name or password (the signature
-  proves who calls) and without a #fragment (it is never sent). `WEBHOOKS_ALLOW_HTTP`
-  (off by default) also lets ``http://`` through, for a receiver on the same machine.
+  proves who calls) and without a #fragment (it is never sent). The host is a DNS name
+  (labels of letters, digits, hyphens and underscores, at most 63 characters each, 253 in
+  all) or an IP address; never percent-encoded or backslashed text no resolver finds.
+  `WEBHOOKS_ALLOW_HTTP` (off by default) also lets ``http://`` through, for a receiver on
+  the same machine.
 - The events are one or more of `webhooks.events.EVENT_TYPES`, each once.
 - The site is one site, or none: every site.
 - At most MAX_ACTIVE endpoints are active at once (each event is one delivery per endpoint).
@@ -17,12 +20,15 @@
 Bad input raises ValidationFailed (field → reason); nothing here commits.
 """
 
+import ipaddress
+import re
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from flask import current_app
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
 
 from core import inputs
 from core.domain_errors import Refused
@@ -40,6 +46,7 @@ DELIVERIES_SHOWN = 50
 CANCELLED = "cancelled: the webhook endpoint was deactivated"
 NOT_HTTPS = "Use a URL that starts with https://."
 NO_HOST = "Use a URL with a host name, e.g. https://example.com/hooks."
+BAD_HOST = "Use a host name such as hooks.example.com, or an IP address."
 NO_CREDENTIALS = ("Leave the user name and password out of the URL: the signature proves "
                   "who is calling.")
 ODD_CHARACTERS = ("Use a URL without spaces, control characters or non-ASCII characters "
@@ -52,9 +59,9 @@ UNKNOWN_EVENTS = ("Choose events from: ticket.created, ticket.owned, ticket.fix_
                   "ticket.resolved, ticket.reopened, ticket.escalated, sla.at_risk, "
                   "sla.breached, follow_up.answered.")
 NOT_A_SITE = "Choose one of the sites, or none for every site."
-NOT_A_FLAG = "Answer true or false."
 TOO_MANY = "At most 20 webhook endpoints can be active at once; deactivate one first."
 EDITABLE = ("events", "description", "active")
+_DNS_NAME = re.compile(r"(?=.{1,253}$)[a-z0-9_-]{1,63}(\.[a-z0-9_-]{1,63})*\.?")
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,18 @@ class EndpointInput:
     events: object
     description: object = ""
     site_id: object = None
+
+
+def _plain_host(parts: SplitResult) -> bool:
+    """A DNS name, or an IP address (in brackets for IPv6)."""
+    if "[" not in parts.netloc:
+        return _DNS_NAME.fullmatch(parts.hostname) is not None
+    after = parts.netloc.partition("]")[2]
+    try:
+        ipaddress.IPv6Address(parts.hostname)
+    except ValueError:
+        return False
+    return not after or after.startswith(":")
 
 
 def clean_url(value, allow_http: bool) -> str:
@@ -84,6 +103,8 @@ def clean_url(value, allow_http: bool) -> str:
         raise inputs.InputError(NO_CREDENTIALS)
     if not parts.hostname:
         raise inputs.InputError(NO_HOST)
+    if not _plain_host(parts):
+        raise inputs.InputError(BAD_HOST)
     if not port_ok:
         raise inputs.InputError(BAD_PORT)
     if parts.fragment or "#" in text:
@@ -130,11 +151,10 @@ def _allow_http() -> bool:
     return bool(current_app.config.get("WEBHOOKS_ALLOW_HTTP"))
 
 
-def _ensure_room(exclude: WebhookEndpoint | None = None) -> None:
+def _ensure_room() -> None:
+    """Refused when MAX_ACTIVE endpoints are active already (before one more becomes so)."""
     stmt = select(func.count(WebhookEndpoint.id)).where(WebhookEndpoint.active.is_(True))
-    if exclude is not None and exclude.id is not None:
-        stmt = stmt.where(WebhookEndpoint.id != exclude.id)
-    if (db.session.scalar(stmt) or 0) >= MAX_ACTIVE:
+    if db.session.scalar(stmt) >= MAX_ACTIVE:
         raise Refused(TOO_MANY)
 
 
@@ -176,7 +196,7 @@ def update_endpoint(endpoint: WebhookEndpoint, changes: dict, now: datetime
     if cleaned.get("active") is False and endpoint.active:
         deactivate_endpoint(endpoint, now)
     elif cleaned.get("active") is True and not endpoint.active:
-        _ensure_room(endpoint)
+        _ensure_room()
     for name, value in cleaned.items():
         setattr(endpoint, name, value)
     endpoint.updated_at = now
@@ -207,8 +227,10 @@ def deactivate_endpoint(endpoint: WebhookEndpoint, now: datetime) -> int:
 
 
 def all_endpoints() -> list[WebhookEndpoint]:
-    """Every endpoint, the active ones first, oldest first."""
-    stmt = select(WebhookEndpoint).order_by(WebhookEndpoint.active.desc(), WebhookEndpoint.id)
+    """Every endpoint, the active ones first, oldest first, with its site (the lists name
+    it: one query for all, not one per row)."""
+    stmt = (select(WebhookEndpoint).options(selectinload(WebhookEndpoint.site))
+            .order_by(WebhookEndpoint.active.desc(), WebhookEndpoint.id))
     return list(db.session.scalars(stmt))
 
 

@@ -1,4 +1,4 @@
-"""The shapes every endpoint shares: the error body and page envelopes."""
+"""The shape every error answer shares, and its stable codes."""
 
 from typing import Literal
 
@@ -30,13 +30,3 @@ class ErrorDetail(ResponseBody):
 class ErrorBody(ResponseBody):
     error: ErrorDetail
 
-
-class PageInfo(ResponseBody):
-    """Offset pages (`page`) or a cursor (`cursor`); `next_cursor` walks on without OFFSET."""
-
-    page: int | None
-    per_page: int
-    total: int | None = Field(description="All matching rows; null when walking by cursor.")
-    pages: int | None
-    next_cursor: str | None = Field(
-        description="Pass as `cursor` for the next page; null on the last one.")

@@ -12,6 +12,7 @@ from customers.models import Customer
 from customers.services import CustomerInput, create_customer
 from extensions import db
 from privacy.erasure import erase_customer
+from tests.support.queries import recorded_statements
 from tickets.models import TicketEvent
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
@@ -146,6 +147,25 @@ def test_pages_and_cursor_walk_every_customer_once(client, bearer, world):
     search = _get(client, headers, q="guest", per_page=3, page=2).get_json()
     assert ([c["name"] for c in search["customers"]], search["next_cursor"]) == (
         ["Guest 03", "Guest 04", "Guest 05"], None)
+
+
+def test_a_page_costs_the_same_queries_however_many_owners_and_sites(
+        client, bearer, world, make_site, make_user):
+    """The site and the preferred owner come with the page's query, not one per row."""
+    manager = world["manager"]
+    headers = bearer(manager)
+    _get(client, headers)  # what a first request caches
+    costs = []
+    for batch in range(2):
+        for n in range(3):
+            site = make_site(name=f"Hotel {batch}{n}")
+            _customer(site, f"Guest {batch}{n}", phone=f"1360000{batch}{n:03d}",
+                      preferred_owner=make_user(site=site))
+        for query in ({}, {"q": "guest"}, {"cursor": ""}):
+            with recorded_statements(cold=True) as statements:
+                assert len(_names(_get(client, headers, **query))) == 3 * (batch + 1)
+            costs.append(len(statements))
+    assert costs[:3] == costs[3:], costs
 
 
 def test_another_sites_customer_is_404(client, bearer, world):

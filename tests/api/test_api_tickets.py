@@ -1,5 +1,6 @@
 """The JSON API: the same domain rules as the web, with the contract's status codes."""
 
+import base64
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 from auth.models import ApiToken
 from core import clock
 from extensions import db
+from tests.support.queries import recorded_statements
 from tickets.categories import ensure_default_categories
 from tickets.models import Ticket
 
@@ -284,6 +286,127 @@ def test_list_filters_and_pagination(client, make_user, bearer):
     assert _ok(client.get("/api/v1/tickets?per_page=1&page=2", headers=headers))["pages"] == 2
     assert client.get("/api/v1/tickets?status=lost", headers=headers).status_code == 422
     assert client.get("/api/v1/tickets?per_page=500", headers=headers).status_code == 422
+
+
+# --- sync jobs: site, updated_since, keyset cursors, the timeline by page ----------------
+
+
+def _refs(response) -> list[str]:
+    return [ticket["ref"] for ticket in _ok(response)["tickets"]]
+
+
+def test_a_cursor_walks_every_ticket_once_newest_first(client, make_user, bearer):
+    headers = bearer(make_user())
+    made = []
+    for minutes in range(5):
+        clock.set_now(NOW + timedelta(minutes=minutes))
+        made.append(_create(client, headers)["ref"])
+    first = _ok(client.get("/api/v1/tickets?per_page=2", headers=headers))
+    assert ([t["ref"] for t in first["tickets"]], first["total"]) == (made[:2:-1], 5)
+    seen, cursor = [t["ref"] for t in first["tickets"]], first["next_cursor"]
+    while cursor:
+        page = _ok(client.get("/api/v1/tickets", query_string={"per_page": 2, "cursor": cursor},
+                              headers=headers))
+        assert (page["page"], page["total"], page["pages"]) == (None, None, None)
+        seen += [t["ref"] for t in page["tickets"]]
+        cursor = page["next_cursor"]
+    assert seen == made[::-1]
+    last = _ok(client.get("/api/v1/tickets?per_page=2&page=3", headers=headers))
+    assert ([t["ref"] for t in last["tickets"]], last["next_cursor"]) == ([made[0]], None)
+
+
+def test_site_and_updated_since_keep_only_what_was_asked(client, make_user, make_site,
+                                                         bearer):
+    manager = make_user("manager")
+    far = make_site(name="Far Hotel")
+    headers = bearer(manager)
+    home_ticket = _create(client, headers)
+    far_ticket = _create(client, headers, site="far hotel")
+    assert _refs(client.get("/api/v1/tickets?site=Far Hotel", headers=headers)) == [
+        far_ticket["ref"]]
+    clock.set_now(NOW + timedelta(hours=1))
+    _ok(_act(client, headers, home_ticket, "own", acknowledgement="ok",
+             next_contact_by=_later(2)))
+    since = {"updated_since": (NOW + timedelta(minutes=30)).isoformat()}
+    assert _refs(client.get("/api/v1/tickets", query_string=since, headers=headers)) == [
+        home_ticket["ref"]]
+    assert _refs(client.get("/api/v1/tickets", query_string={
+        **since, "site": far.name}, headers=headers)) == []
+    outsider = bearer(make_user(site=make_site(name="Other Hotel")))
+    refused = client.get("/api/v1/tickets?site=Far Hotel", headers=outsider)
+    assert refused.status_code == 422 and set(refused.get_json()["error"]["fields"]) == {"site"}
+
+
+def _cursor_of(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("query, field", [
+    ({"updated_since": "9999-12-31T23:59:59-14:00"}, "updated_since"),
+    ({"updated_since": "0001-01-01T00:00:00+14:00"}, "updated_since"),
+    ({"updated_since": "2026-١١-23T02:00:00+00:00"}, "updated_since"),
+    ({"updated_since": "yesterday"}, "updated_since"),
+    ({"cursor": _cursor_of("9999-12-31T23:59:59-14:00|1")}, "cursor"),
+    ({"cursor": _cursor_of(f"2026-11-23T02:00:00+00:00|{2**63}")}, "cursor"),
+    ({"cursor": _cursor_of("2026-11-23T02:00:00+00:00|١٢")}, "cursor"),
+    ({"cursor": "%%%"}, "cursor"),
+    ({"cursor": "A" * 201}, "cursor"),
+    ({"site": "x" * 121}, "site"),
+])
+def test_hostile_sync_parameters_are_422_naming_them(client, make_user, bearer, query, field):
+    response = client.get("/api/v1/tickets", query_string=query, headers=bearer(make_user()))
+    assert response.status_code == 422, response.get_json()
+    assert set(response.get_json()["error"]["fields"]) == {field}
+
+
+@pytest.mark.parametrize("name", ["updated_since", "cursor", "site"])
+def test_a_nul_in_a_sync_parameter_is_400(client, make_user, bearer, name):
+    response = client.get("/api/v1/tickets", query_string={name: "2026\x00"},
+                          headers=bearer(make_user()))
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "bad_request"
+
+
+def test_the_timeline_by_page_oldest_first(client, make_user, bearer):
+    desk = make_user()
+    headers = bearer(desk)
+    ticket = _create(client, headers)
+    ticket = _ok(_act(client, headers, ticket, "own", acknowledgement="ok",
+                      next_contact_by=_later(1)))
+    for note in ("first", "second"):
+        ticket = _ok(_act(client, headers, ticket, "notes", body=note))
+    every = [event["id"] for event in ticket["events"]]
+    assert len(every) >= 4
+    seen, query = [], {"per_page": 1}
+    while True:
+        page = _ok(client.get(f"/api/v1/tickets/{ticket['ref']}/events", query_string=query,
+                              headers=headers))
+        assert len(page["events"]) == 1 and page["events"][0]["actor"] == desk.username
+        seen += [event["id"] for event in page["events"]]
+        if page["next_cursor"] is None:
+            break
+        query["cursor"] = page["next_cursor"]
+    assert seen == sorted(every)
+    bad = client.get(f"/api/v1/tickets/{ticket['ref']}/events?cursor=%25%25",
+                     headers=headers)
+    assert bad.status_code == 422 and set(bad.get_json()["error"]["fields"]) == {"cursor"}
+
+
+def test_a_list_page_costs_the_same_queries_however_many_people_opened_tickets(
+        client, make_user, bearer, make_ticket):
+    reader = make_user("supervisor")
+    headers = bearer(reader)
+    _ok(client.get("/api/v1/tickets", headers=headers))  # what a first request caches
+    costs = []
+    for _round in range(2):
+        for _ticket in range(3):
+            make_ticket(owner=None, site=reader.site, opener=make_user(site=reader.site))
+        for query in ({}, {"cursor": _cursor_of(f"{_later(1)}|{2**31 - 1}")}):
+            with recorded_statements(cold=True) as statements:
+                assert len(_refs(client.get("/api/v1/tickets", query_string=query,
+                                            headers=headers))) == 3 * (_round + 1)
+            costs.append(len(statements))
+    assert costs[:2] == costs[2:], costs
 
 
 def test_ticket_json_carries_each_sla_clock(client, make_user, bearer):

@@ -81,6 +81,10 @@ def test_a_site_is_named(client, manager, make_site):
     ({"events": ["ticket.deleted"]}, "events", "Choose events from: ticket.created"),
     ({"events": []}, "events", "Choose at least one event."),
     ({"site": "Nowhere"}, "site", "Choose one of the sites, or none for every site."),
+    ({"site": "\u0661\u0662"}, "site", "Choose one of the sites, or none for every site."),
+    ({"url": "https://%00/x"}, "url", "Use a host name such as hooks.example.com"),
+    ({"url": "https://pms\\example.com/x"}, "url", "Use a host name such as"),
+    ({"url": "https://pms.example.com:\u0661\u0662/x"}, "url", "Use a URL without spaces"),
     ({"description": "x" * 201}, "description", "Use at most 200 characters."),
 ])
 def test_bad_members_are_422_naming_the_field(client, manager, change, field, reason):
@@ -106,6 +110,8 @@ def test_plain_http_is_refused_unless_configured(client, manager, app):
     refused = client.post("/api/v1/webhooks", json={**NEW, "url": "http://127.0.0.1:9/x"},
                           headers=manager)
     assert refused.status_code == 422
+    assert refused.get_json()["error"]["fields"] == {
+        "url": "Use a URL that starts with https://."}
     app.config["WEBHOOKS_ALLOW_HTTP"] = True
     _create(client, manager, url="http://127.0.0.1:9/x")
 
@@ -169,7 +175,11 @@ def test_delete_deactivates_cancels_waiting_deliveries_and_patch_resumes(client,
     assert len(db.session.scalars(select(OutboxMessage)).all()) == 1 + _mail_rows()
     resumed = client.patch(f"/api/v1/webhooks/{endpoint_id}", json={"active": True},
                            headers=manager)
-    assert resumed.get_json()["active"] is True
+    assert resumed.status_code == 200 and resumed.get_json()["active"] is True
+    make_ticket()
+    deliveries = client.get(f"/api/v1/webhooks/{endpoint_id}/deliveries",
+                            headers=manager).get_json()["deliveries"]
+    assert [d["status"] for d in deliveries] == ["pending", "failed"], "new events flow again"
 
 
 def _mail_rows() -> int:
@@ -183,6 +193,19 @@ def test_the_21st_active_endpoint_is_a_409(client, manager):
     refused = client.post("/api/v1/webhooks", json=NEW, headers=manager)
     assert refused.status_code == 409
     assert refused.get_json()["error"]["code"] == "invalid_state"
+
+
+def test_reactivating_a_21st_endpoint_is_a_409(client, manager):
+    spare = _create(client, manager, url="https://pms.example.com/spare").get_json()["id"]
+    client.delete(f"/api/v1/webhooks/{spare}", headers=manager)
+    for number in range(20):
+        _create(client, manager, url=f"https://pms.example.com/{number}")
+    refused = client.patch(f"/api/v1/webhooks/{spare}", json={"active": True},
+                           headers=manager)
+    assert refused.status_code == 409
+    assert refused.get_json()["error"]["code"] == "invalid_state"
+    db.session.expire_all()
+    assert db.session.get(WebhookEndpoint, spare).active is False
 
 
 def test_rotation_answers_a_new_secret_that_signs_the_next_delivery(app, client, manager,

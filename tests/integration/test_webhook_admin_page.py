@@ -9,6 +9,7 @@ from sqlalchemy import select
 from extensions import db
 from outbox.models import OutboxMessage
 from tests.conftest import csrf_token_on
+from tests.support.queries import recorded_statements
 from webhooks.models import WebhookEndpoint
 from webhooks.signing import SECRET_PREFIX
 
@@ -78,6 +79,9 @@ def test_edit_rotate_and_deactivate(client, login, make_site):
     ("events", ["ticket.deleted"], "Choose events from: ticket.created"),
     ("events", [], "Choose at least one event."),
     ("site_id", "99999", "Not a valid choice."),
+    ("site_id", "\u0661\u0662", "Not a valid choice."),
+    ("url", "https://%00/x", "Use a host name such as hooks.example.com, or an IP address."),
+    ("url", "https://[::1/x", "The port in this URL is not a valid number."),
 ])
 def test_bad_input_is_refused_on_its_field(client, login, field, value, reason):
     login("manager")
@@ -85,6 +89,29 @@ def test_bad_input_is_refused_on_its_field(client, login, field, value, reason):
     assert response.status_code == 422
     assert reason in response.get_data(as_text=True)
     assert _endpoints() == []
+
+
+def _register_for_new_sites(client, make_site, numbers) -> None:
+    for number in numbers:
+        site = make_site(name=f"Hotel {number}")
+        client.post("/admin/webhooks/new", data={**GOOD, "url": f"{URL}/{number}",
+                                                 "site_id": str(site.id)})
+
+
+def _statements_of_the_list(client) -> tuple[int, str]:
+    with recorded_statements() as statements:
+        page = client.get("/admin/webhooks/").get_data(as_text=True)
+    return len(statements), page
+
+
+def test_the_list_reads_the_sites_in_one_query_whatever_the_rows(client, login, make_site):
+    login("manager")
+    _register_for_new_sites(client, make_site, [0])
+    few, _page = _statements_of_the_list(client)
+    _register_for_new_sites(client, make_site, [1, 2, 3])
+    many, page = _statements_of_the_list(client)
+    assert all(f"Hotel {number}" in page for number in range(4))
+    assert many == few
 
 
 def test_the_deliveries_of_an_endpoint(client, login, make_ticket):

@@ -20,7 +20,9 @@ from sqlalchemy import select
 
 from core import clock
 from extensions import db
+from outbox import transports
 from outbox.models import OutboxMessage
+from outbox.queue import enqueue
 from outbox.sender import LEASE, send_due
 from tests.support.servers import free_port
 from tests.support.webhook_receiver import WebhookReceiver
@@ -197,3 +199,18 @@ def test_a_sender_killed_mid_post_loses_no_event(app, database_url, make_ticket,
     assert set(arrived) == queued
     assert arrived.count(json.loads(stalled.body_text)["id"]) == 2
     assert {row.status for row in _deliveries()} == {"sent"}
+
+
+def test_a_channel_without_a_transport_is_retried_and_email_takes_none(app):
+    clock.set_now(NOW)
+    enqueue(kind="fax", to_address="+8613912345678", subject="Fax", body_text="x",
+            due_at=NOW, now=NOW, channel="fax")
+    db.session.commit()
+    assert transports.transport_for("fax") is None
+    assert send_due(NOW) == {"retry": 1}
+    db.session.rollback()
+    [row] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.channel == "fax"))
+    assert (row.status, row.attempts, row.last_status) == ("pending", 1, None)
+    assert row.last_error == "no transport is registered for the channel 'fax'"
+    with pytest.raises(ValueError):
+        transports.register(transports.EMAIL, lambda claim, config: 200)

@@ -13,6 +13,7 @@ from extensions import db
 from followups.services import record_follow_up
 from jobs.sweep import sweep
 from outbox.models import OutboxMessage
+from tests.support.queries import recorded_statements
 from tickets.actions import perform
 from webhooks.events import EVENT_TYPES
 from webhooks.services import EndpointInput, register_endpoint
@@ -191,3 +192,45 @@ def test_the_sla_ladder_names_its_clock(world, make_ticket):
     assert [data["escalation"] for _event, data in events[2:]] == [
         {"level": 1, "by": "sla", "clock": "first_response", "reason": None},
         {"level": 2, "by": "sla", "clock": "first_response", "reason": None}]
+
+
+def _endpoint_queries_during(action) -> tuple[int, int]:
+    """(queries of the endpoints, queries of the ticket's events) while `action` runs."""
+    with recorded_statements() as statements:
+        action()
+    return (len([s for s in statements if "FROM webhook_endpoints" in s]),
+            len([s for s in statements if "FROM ticket_events" in s]))
+
+
+def test_one_endpoint_query_per_ladder_sweep_whatever_the_steps(world, make_ticket):
+    endpoints = [_endpoint() for _number in range(3)]
+    ticket = make_ticket(owner=None, opener=world["desk"], site=world["site"],
+                         severity="high")
+    clock.set_now(T0 + timedelta(minutes=46))
+    queried = _endpoint_queries_during(lambda: sweep(clock.utcnow()))
+    db.session.commit()
+    assert queried == (1, 1), "levels 1 and 2: one read of the endpoints, one of the clocks"
+    for endpoint in endpoints:
+        assert _types(endpoint) == ["ticket.created", "sla.breached", "ticket.escalated",
+                                    "ticket.escalated"], "levels 1 and 2 in one sweep"
+    assert ticket.escalation_level == 2
+
+
+def test_no_endpoint_for_the_site_costs_one_query_and_queues_nothing(world, make_ticket):
+    _endpoint(site=world["other"])
+    make_ticket(owner=None, opener=world["desk"], site=world["site"], severity="high")
+    clock.set_now(T0 + timedelta(minutes=46))
+    endpoint_queries, ladder_reads = _endpoint_queries_during(lambda: sweep(clock.utcnow()))
+    db.session.commit()
+    assert (endpoint_queries, ladder_reads) == (1, 0), "nor are the steps' clocks read back"
+    assert _events() == []
+
+
+def test_a_step_that_is_no_event_reads_no_endpoint(world, make_ticket):
+    endpoint = _endpoint()
+    ticket = make_ticket(owner=world["desk"], site=world["site"])
+    queried = _endpoint_queries_during(lambda: perform(
+        ticket, "offer_fix", world["desk"], _fix("5000.00"), version=None, now=T0))
+    db.session.commit()
+    assert queried[0] == 0, "an offer waiting for approval is no event"
+    assert _types(endpoint) == ["ticket.created", "ticket.owned"]

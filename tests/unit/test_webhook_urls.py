@@ -14,6 +14,9 @@ from webhooks.services import clean_events, clean_url
     "https://hooks.example.com:8443/in?token=abc%20def",
     "https://[2001:db8::1]/hooks",
     "  https://hooks.example.com/trimmed  ",
+    "https://[::1]:8443/hooks",
+    "https://in_bound.example.com./hooks",
+    "https://192.0.2.10/hooks",
 ])
 def test_good_urls_are_kept(url):
     assert clean_url(url, allow_http=False) == url.strip()
@@ -40,6 +43,13 @@ def test_good_urls_are_kept(url):
     ("https://[::1/x", services.BAD_PORT),
     ("https://hooks.example.com/x#frag", services.NO_FRAGMENT),
     ("https://hooks.example.com/x#", services.NO_FRAGMENT),
+    ("https://%00/x", services.BAD_HOST),
+    ("https://hooks%2Eexample.com/x", services.BAD_HOST),
+    ("https://hooks\\example.com/x", services.BAD_HOST),
+    ("https://hooks..example.com/x", services.BAD_HOST),
+    ("https://[v1.hooks]/x", services.BAD_HOST),
+    ("https://[::1]hooks/x", services.BAD_HOST),
+    ("https://" + "a" * 64 + ".example.com/x", services.BAD_HOST),
 ])
 def test_bad_urls_are_refused_with_their_reason(url, reason):
     with pytest.raises(InputError) as refused:
