@@ -10,30 +10,39 @@ web, the JSON error shape under /api/. Either way the transaction boundary
 
 from flask_babel import gettext
 
+from core.messages import Message, ensure_message, shown
+
 
 class Refused(Exception):
     """The action is not allowed in this state, for this role or for this person.
 
-    `reason` is shown to the person (translated when the catalog has it). `status` is the
-    HTTP status the handlers answer: 409 (not now, in this state) unless a subclass says
-    403 (never, for you).
+    `reason` is a declared `core.messages.Message`, shown to the person in their language
+    (`shown()`); its `code` is what programs read. `status` is the HTTP status the handlers
+    answer: 409 (not now, in this state) unless a subclass says 403 (never, for you).
     """
 
     status = 409
 
     def __init__(self, reason: str, *, template: str | None = None,
                  params: dict | None = None) -> None:
-        self.reason = reason
+        self.reason = reason if template else ensure_message(reason, where="a refusal")
         self.template, self.params = template, dict(params or {})
         super().__init__(reason)
 
     def shown(self) -> str:
         """The reason in the reader's language: the template and each of its words looked
         up in the catalogue (marked with `core.words.N_` where they are written)."""
+        if isinstance(self.reason, Message):
+            return shown(self.reason)
         if self.template and self.params:
             words = {name: gettext(str(value)) for name, value in self.params.items()}
             return gettext(self.template) % words
-        return gettext(self.reason)
+        return str(self.reason)
+
+    @property
+    def code(self) -> str | None:
+        """The refusal's code for programs, when it was declared."""
+        return self.reason.code if isinstance(self.reason, Message) else None
 
 
 class Conflict(Exception):

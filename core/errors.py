@@ -25,6 +25,7 @@ from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 from core.domain_errors import Conflict, Refused
+from core.messages import shown
 from core.validation import ValidationFailed
 from extensions import limiter
 
@@ -155,8 +156,9 @@ def handle_rate_limited(error: RateLimitExceeded):
 def handle_validation_failed(error: ValidationFailed):
     """Bad input no form showed next to its field: 422, every reason listed."""
     if wants_json():
-        return json_error(422, "Some fields are not valid.", error.fields)
-    return error_page(422, ERROR_TITLES[422], [_(reason) for reason in error.fields.values()])
+        return json_error(422, _("Some fields are not valid."),
+                          {name: shown(reason) for name, reason in error.fields.items()})
+    return error_page(422, ERROR_TITLES[422], [shown(reason) for reason in error.fields.values()])
 
 
 def handle_refused(error: Refused):

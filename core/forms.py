@@ -3,10 +3,10 @@
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
+from core.messages import shown
 from core.validation import ValidationFailed
 
 T = TypeVar("T")
@@ -21,9 +21,9 @@ def apply_errors(form: FlaskForm, failed: ValidationFailed, aliases: dict | None
         visible = getattr(field, "type", "HiddenField") != "HiddenField"
         if field is not None and hasattr(field, "errors") and visible:
             if not field.errors:
-                field.errors = [_(reason)]
+                field.errors = [shown(reason)]
         else:
-            form.form_errors.append(_(reason))
+            form.form_errors.append(shown(reason))
 
 
 def select_choices(pairs, optgroup: str | None = None) -> list[SelectChoice]:

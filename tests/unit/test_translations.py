@@ -54,3 +54,10 @@ def test_every_marked_string_is_in_the_catalog(catalog):
     known = {m.id for m in catalog if m.id}
     missing = sorted(_marked_strings() - known)
     assert missing == [], "run `make extract` and translate: " + "; ".join(missing[:10])
+
+
+def test_no_catalog_entry_outlives_its_string(catalog):
+    """An entry no code or template marks any more is dead weight (and a stale translation
+    waiting to come back): `make extract` marks it obsolete; delete it."""
+    unused = sorted({m.id for m in catalog if m.id} - _marked_strings())
+    assert unused == [], "no longer used: " + "; ".join(unused[:10])
