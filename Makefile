@@ -6,8 +6,10 @@ FLASK := $(BIN)/flask --app app
 PYTEST_ARGS ?=
 SWAGGER_UI_VERSION := 5.32.0
 SWAGGER_UI := static/vendor/swagger-ui/swagger-ui-bundle.js
+AXE_CORE_VERSION := 4.14.1
+AXE_CORE := $(VENV)/vendor/axe-core-$(AXE_CORE_VERSION)/axe.min.js
 
-.PHONY: run test setup setup-dev browser-deps lint bandit audit translations extract clean
+.PHONY: run test setup setup-dev browser-deps axe-core lint bandit audit translations extract clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +26,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 
 setup: $(VENV)/.runtime translations $(SWAGGER_UI)
 
-setup-dev: $(VENV)/.dev translations browser-deps $(SWAGGER_UI)
+setup-dev: $(VENV)/.dev translations browser-deps $(SWAGGER_UI) $(AXE_CORE)
 
 ## The API's documentation page (/api/docs) is Swagger UI, served by the app: the pinned npm
 ## package's files are copied in at setup (npm checks the registry's integrity).
@@ -36,6 +38,19 @@ $(SWAGGER_UI):
 	cp $(VENV)/swagger-pack/package/swagger-ui.css $(VENV)/swagger-pack/package/LICENSE \
 	  static/vendor/swagger-ui/
 	cp $(VENV)/swagger-pack/package/swagger-ui-bundle.js $@
+
+## The accessibility checks of the browser suite inject axe-core into the pages they test:
+## the pinned npm package's script, kept out of the app (the app never serves it).
+axe-core: $(AXE_CORE)
+
+$(AXE_CORE):
+	rm -rf $(VENV)/axe-pack && mkdir -p $(VENV)/axe-pack $(dir $@)
+	cd $(VENV)/axe-pack && npm pack --silent axe-core@$(AXE_CORE_VERSION) >/dev/null
+	tar -xzf $(VENV)/axe-pack/axe-core-$(AXE_CORE_VERSION).tgz \
+	  -C $(VENV)/axe-pack package/axe.min.js package/LICENSE
+	cp $(VENV)/axe-pack/package/LICENSE $(dir $@)
+	cp $(VENV)/axe-pack/package/axe.min.js $@
+	rm -rf $(VENV)/axe-pack
 
 translations: $(VENV)/.runtime
 	$(BIN)/pybabel compile -q -d translations 2>/dev/null || $(BIN)/pybabel compile -d translations
@@ -94,4 +109,4 @@ lint: $(VENV)/.dev
 	$(MAKE) --no-print-directory bandit
 
 clean:
-	rm -rf $(VENV) .pytest_cache static/vendor
+	rm -rf $(VENV) .pytest_cache static/vendor test-artifacts

@@ -79,15 +79,22 @@ def register_transaction_boundary(app: Flask) -> None:
 
 
 def select_locale() -> str:
-    """A page's own language (the customer's survey) first, then the user's, then the browser's."""
+    """A page's own language (the customer's survey) first, then the language the user
+    chose, then (a visitor, or a user on "browser default") the browser's."""
     if g.get("page_locale"):
         return g.page_locale
     if not has_request_context():
         return "en"
-    if g.get("api_user") is not None:
-        return g.api_user.locale
-    if getattr(current_user, "is_authenticated", False):
-        return current_user.locale
+    user = g.get("api_user")
+    if user is None and getattr(current_user, "is_authenticated", False):
+        user = current_user
+    if user is not None and user.locale:
+        return user.locale
+    return browser_locale()
+
+
+def browser_locale() -> str:
+    """The best of our languages for the request's Accept-Language ("en" when none fits)."""
     return request.accept_languages.best_match(["en", "zh_Hans", "zh"]) or "en"
 
 
@@ -147,6 +154,7 @@ def register_blueprints(app: Flask) -> None:
     from public.blueprint import bp as public_bp
     from reports import models as report_models  # noqa: F401 - tables for create_all
     from reports import views as report_views
+    from search import views as search_views
     from supervision import views as sla_views
     from tickets import queue_views  # noqa: F401 - registers the queue routes
     from tickets import views as ticket_views
@@ -171,6 +179,7 @@ def register_blueprints(app: Flask) -> None:
         report_views.bp,
         privacy_views.bp,
         mailin_views.bp,
+        search_views.bp,
         public_bp,
         api_base.bp,
         api_document.docs_bp,

@@ -20,7 +20,8 @@ bp = Blueprint("categories", __name__, url_prefix="/admin/categories")
 
 
 class CategoryForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    name = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=80)])
+    name_zh = StringField(_l("Name in Chinese"), validators=[DataRequired(), Length(max=80)])
     dimension = SelectField(_l("Dimension"), choices=DIMENSION_CHOICES)
     active = BooleanField(_l("In use"), default=True)
     submit = SubmitField(_l("Save category"))
@@ -32,7 +33,8 @@ def index():
     form = CategoryForm()
     if form.validate_on_submit():
         try:
-            save_category(form.name.data, form.dimension.data, form.active.data)
+            save_category(form.name.data, form.dimension.data, form.active.data,
+                          name_zh=form.name_zh.data)
         except ValidationFailed as failed:
             apply_errors(form, failed)
         else:
@@ -40,7 +42,9 @@ def index():
             return redirect(url_for("categories.index"))
     stmt = select(Category).order_by(Category.dimension, Category.name)
     categories = db.session.scalars(stmt).all()
-    page = render_template("admin/categories.html", form=form, categories=categories)
+    missing_zh = sum(1 for category in categories if not category.name_zh)
+    page = render_template("admin/categories.html", form=form, categories=categories,
+                           missing_zh=missing_zh)
     return page, form_status(form)
 
 
@@ -51,7 +55,8 @@ def edit(category_id: int):
     form = CategoryForm(obj=category)
     if form.validate_on_submit():
         try:
-            save_category(form.name.data, form.dimension.data, form.active.data, category)
+            save_category(form.name.data, form.dimension.data, form.active.data, category,
+                          name_zh=form.name_zh.data)
         except ValidationFailed as failed:
             apply_errors(form, failed)
         else:

@@ -17,13 +17,13 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from auth.forms import language_field
 from auth.passwords import MAX_LENGTH
 from core import inputs
 from core.forms import select_choices
 from core.vocabulary import ROLE_LABELS
 
 ROLE_CHOICES = select_choices(ROLE_LABELS.items())
-LOCALE_CHOICES = select_choices([("en", "English"), ("zh_Hans", "简体中文")])
 
 
 def timezone_choices() -> list[SelectChoice]:
@@ -75,7 +75,7 @@ class UserForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
     site_id = SelectField(_l("Site"), coerce=inputs.parse_int)
-    locale = SelectField(_l("Language"), choices=LOCALE_CHOICES)
+    locale = language_field()
     password = PasswordField(
         _l("Password"),
         validators=[Optional(), Length(max=200)],
@@ -92,7 +92,7 @@ class EditUserForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
     site_id = SelectField(_l("Site"), coerce=inputs.parse_int)
-    locale = SelectField(_l("Language"), choices=LOCALE_CHOICES)
+    locale = language_field()
     active = BooleanField(
         _l("Active"), description=_l("A deactivated user cannot sign in; their history stays.")
     )

@@ -12,6 +12,7 @@ from auth.permissions import permission_required
 from auth.services import UserInput, create_user, reset_password, update_user
 from core.clock import utcnow
 from core.forms import apply_errors, form_status, select_choices
+from core.messages import shown
 from core.validation import ValidationFailed
 from extensions import db
 from sites.models import Site
@@ -96,7 +97,7 @@ def reset(user_id: int):
         try:
             reset_password(user, form.password.data, utcnow())
         except ValidationFailed as failed:
-            flash(_(failed.fields["password"]), "danger")
+            flash(shown(failed.fields["password"]), "danger")
         else:
             flash(_("The password of %(name)s was reset: they are signed out everywhere and "
                     "their API tokens were revoked.", name=user.username), "success")

@@ -2,24 +2,27 @@
 
 The transaction boundary (`core.transaction`) commits a successful call once and rolls
 back any error answer, so these handlers only shape the response. Every error has the
-contract's shape (`core.errors.json_error`) with a stable code (`api.schemas.common`) and
-a message in the caller's language (the token user's, else the browser's).
+contract's shape (that of `core.errors.json_error`) with a stable code
+(`api.schemas.common`) and a message in the caller's language (the token user's, else the
+browser's). A domain reason (a declared `core.messages.Message`) is also given to
+programs as its code and parameters: `details` per refused member, `reason` for a refusal
+or a conflict.
 """
 
 import hashlib
 
-from flask import Blueprint, current_app, g, request
+from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from api.errors import ApiError
 from auth.tokens import user_for_token
 from core.clock import utcnow
-from core.errors import json_error
+from core.domain_errors import Conflict, Refused
 from core.input_guard import request_json
+from core.messages import Message, shown
 from core.validation import ValidationFailed
 from extensions import csrf, limiter
-from tickets.errors import ActionRefused, TicketConflict
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -72,8 +75,20 @@ def json_body() -> dict:
 
 
 def _answer(status: int, code: str, message: str, fields: dict | None = None,
-            headers: dict | None = None):
-    response, status = json_error(status, message, fields, code=code)
+            headers: dict | None = None, reason=None):
+    """The error answer: `fields` (member → reason) shown in the caller's language, with
+    each declared reason's code and parameters in `details`; `reason` likewise for the
+    answer as a whole."""
+    error = {"code": code, "message": message}
+    if fields:
+        error["fields"] = {name: shown(why) for name, why in fields.items()}
+        details = {name: why.as_json() for name, why in fields.items()
+                   if isinstance(why, Message)}
+        if details:
+            error["details"] = details
+    if isinstance(reason, Message):
+        error["reason"] = reason.as_json()
+    response = jsonify({"error": error})
     response.status_code = status
     response.headers.update(headers or {})
     return response
@@ -81,21 +96,23 @@ def _answer(status: int, code: str, message: str, fields: dict | None = None,
 
 @bp.errorhandler(ApiError)
 def _api_error(error: ApiError):
-    return _answer(error.status, error.code, str(error.message), error.fields, error.headers)
+    return _answer(error.status, error.code, str(error.message), error.fields, error.headers,
+                   error.reason)
 
 
 @bp.errorhandler(ValidationFailed)
 def _validation_failed(error: ValidationFailed):
-    fields = {name: _(reason) for name, reason in error.fields.items()}
-    return _answer(422, "validation_failed", _("Some fields are not valid."), fields)
+    return _answer(422, "validation_failed", _("Some fields are not valid."), error.fields)
 
 
-@bp.errorhandler(TicketConflict)
-def _conflict(error: TicketConflict):
-    return _answer(409, "conflict", error.message)
+@bp.errorhandler(Conflict)
+def _conflict(error: Conflict):
+    """A stale version (`conflict`, 409), with what happened and what to do."""
+    return _answer(409, "conflict", error.shown(), reason=error.message)
 
 
-@bp.errorhandler(ActionRefused)
-def _refused(error: ActionRefused):
+@bp.errorhandler(Refused)
+def _refused(error: Refused):
+    """A refused step: `forbidden` (403, who you are) or `invalid_state` (409, not now)."""
     code = "forbidden" if error.status == 403 else "invalid_state"
-    return _answer(error.status, code, error.shown())
+    return _answer(error.status, code, error.shown(), reason=error.reason)

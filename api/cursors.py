@@ -13,10 +13,12 @@ from flask import current_app
 from sqlalchemy import Select
 
 from core import inputs
+from core.messages import define
 from core.validation import ValidationFailed
+from core.words import N_
 from extensions import db
 
-BAD_CURSOR = "Use the next_cursor of the page before, unchanged."
+BAD_CURSOR = define("api.bad_cursor", N_("Use the next_cursor of the page before, unchanged."))
 
 
 def encode_cursor(created_at: datetime | None, row_id: int) -> str:
@@ -35,7 +37,7 @@ def decode_cursor(cursor: str, field: str, *, with_time: bool = True):
             return number
         return inputs.parse_moment(moment), number
     except (ValueError, UnicodeError, binascii.Error):
-        raise ValidationFailed({field: BAD_CURSOR}) from None
+        raise ValidationFailed({field: BAD_CURSOR()}) from None
 
 
 def per_page_or_default(per_page: int | None) -> int:

@@ -26,12 +26,14 @@ from api.schemas.discovery import (
 from api.spec import operation
 from auth.permissions import in_site_scope, visible_site_ids
 from core.clock import utcnow
+from core.formatting import current_locale
+from core.messages import define
 from core.validation import ValidationFailed
+from core.words import N_
 from customers.models import Customer
 from customers.services import (
     CustomerInput,
-    create_customer,
-    find_existing_customer,
+    find_or_create_customer,
     matching_customers,
     preferred_owner_named,
     recent_ticket_counts,
@@ -43,8 +45,9 @@ from extensions import db
 from representations.tickets import iso
 
 TAG = "Customers"
-SHORT_QUERY = "Search with at least 2 characters."
-CURSOR_WITH_QUERY = "A cursor walks the list without `q`; page through a search with `page`."
+SHORT_QUERY = define("api.short_query", N_("Search with at least 2 characters."))
+CURSOR_WITH_QUERY = define("api.cursor_with_query", N_(
+    "A cursor walks the list without `q`; page through a search with `page`."))
 CLEARABLE = ("phone", "email", "notes")
 
 
@@ -85,9 +88,9 @@ def _filtered(query: CustomerQuery):
     site_ids = [site.id] if site is not None else visible_site_ids(g.api_user)
     text = (query.q or "").strip()
     if 0 < len(text) < 2:
-        raise ValidationFailed({"q": SHORT_QUERY})
+        raise ValidationFailed({"q": SHORT_QUERY()})
     if text and query.cursor is not None:
-        raise ValidationFailed({"cursor": CURSOR_WITH_QUERY})
+        raise ValidationFailed({"cursor": CURSOR_WITH_QUERY()})
     stmt = matching_customers(site_ids, query=text, phone=(query.phone or "").strip(),
                               email=(query.email or "").strip())
     return stmt.options(joinedload(Customer.site), joinedload(Customer.preferred_owner))
@@ -119,7 +122,7 @@ def _new_customer_input(body: NewCustomerIn, site_id: int) -> CustomerInput:
     return CustomerInput(
         name=body.name or "", phone=body.phone or "", email=body.email or "",
         tier=body.tier or "standard", notes=body.notes or "", locale=body.locale or None,
-        staff_locale=g.api_user.locale,
+        staff_locale=current_locale(),
         preferred_owner=preferred_owner_named(site_id, body.preferred_owner),
     )
 
@@ -131,15 +134,12 @@ def add_customer(body: NewCustomerIn):
     """At `site` (default: yours). When the site already has a customer with the same
     phone digits or e-mail address (the rule ticket intake matches by), no second one is
     made: 200 with that customer, unchanged. Otherwise 201 with the new customer and its
-    `Location`. Their language, when not given, is yours."""
+    `Location`. Their language, when not given, is yours. A `preferred_owner` who is not
+    an active colleague at the site is a 422 either way."""
     site = site_in_scope(body.site) or g.api_user.site
-    known = find_existing_customer(site.id, body.phone, body.email)
-    status = 200
-    if known is None:
-        known = create_customer(site.id, _new_customer_input(body, site.id))
-        status = 201
-    location = url_for("api.get_customer", customer_id=known.id)
-    return customer_json(known), status, {"Location": location}
+    customer, created = find_or_create_customer(site.id, _new_customer_input(body, site.id))
+    location = url_for("api.get_customer", customer_id=customer.id)
+    return customer_json(customer), 201 if created else 200, {"Location": location}
 
 
 def _load(customer_id: int) -> Customer:

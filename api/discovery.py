@@ -10,8 +10,10 @@ from api.schemas.discovery import CategoryList, SiteList, UserList, UserQuery
 from api.spec import operation
 from auth.models import User
 from auth.permissions import in_site_scope, visible_site_ids
+from core.messages import define
 from core.validation import ValidationFailed
 from core.vocabulary import Role
+from core.words import N_
 from extensions import db
 from representations.tickets import money
 from sites.links import complaint_url
@@ -21,6 +23,8 @@ from sla.hours import DAY_NAMES, parse_hours_spec
 from tickets.categories import active_categories
 
 TAG = "Discovery"
+SITE_OUT_OF_REACH = define("api.site_out_of_reach",
+                           N_("No site called '%(name)s' that you may work at."))
 
 
 def site_in_scope(name: str | None, field: str = "site") -> Site | None:
@@ -30,8 +34,7 @@ def site_in_scope(name: str | None, field: str = "site") -> Site | None:
         return None
     site = find_site(name)
     if site is None or not in_site_scope(g.api_user, site.id):
-        raise ValidationFailed({field: f"No site called '{name.strip()[:80]}' that you may "
-                                       "work at."})
+        raise ValidationFailed({field: SITE_OUT_OF_REACH(name=name.strip()[:80])})
     return site
 
 
@@ -40,7 +43,8 @@ def site_in_scope(name: str | None, field: str = "site") -> Site | None:
 def list_categories():
     """Each with the SERVQUAL dimension it belongs to. A ticket's `category` is one of
     these names; the web form groups them the same way."""
-    return {"categories": [{"id": c.id, "name": c.name, "dimension": c.dimension}
+    return {"categories": [{"id": c.id, "name": c.name, "name_zh": c.name_zh,
+                            "dimension": c.dimension}
                            for c in active_categories()]}
 
 

@@ -28,7 +28,8 @@ ERROR_RESPONSES = {
     409: ("Conflict", "A stale `version` (`conflict`), or a step the ticket's state does not "
                       "allow (`invalid_state`)."),
     413: ("TooLarge", "The body is too large (`too_large`)."),
-    422: ("ValidationFailed", "A value was refused; `fields` says which and why "
+    422: ("ValidationFailed", "A value was refused; `fields` says which and why, `details` "
+                              "gives each reason's code and parameters "
                               "(`validation_failed`, `idempotency_key_reused`)."),
     429: ("RateLimited", "Too many calls; wait `Retry-After` seconds (`too_many_requests`)."),
     503: ("Unavailable", "The database cannot be reached; nothing changed. Retry after "
@@ -47,10 +48,14 @@ The JSON API of Recovery Desk, for kiosks, property-management systems, BI tools
 `flask --app app create-token USERNAME`. A token acts as its user: the same role, the same
 sites, the same language for messages.
 
-**Errors.** Every error is `{"error": {"code", "message", "fields"}}`: `code` is stable
-(see `ErrorDetail`), `message` is for people in the caller's language, `fields` names each
-refused member. 400 malformed, 401 no token, 403 not allowed for you, 404 unknown or not
-yours, 409 stale `version` or not possible now, 422 invalid value, 429 rate limited.
+**Errors.** Every error is `{"error": {"code", "message", "fields", "details", "reason"}}`:
+`code` is stable (see `ErrorDetail`), `message` is for people in the caller's language,
+`fields` names each refused member and why (in that language), `details` gives each of
+those reasons as a stable `code` with its `params` (e.g. `{"code": "input.too_long",
+"params": {"limit": 120}}`), and `reason` does the same for a refused step or a conflict
+(e.g. `ticket.owner_only`). The language is the token user's, else `Accept-Language`.
+400 malformed, 401 no token, 403 not allowed for you, 404 unknown or not yours, 409 stale
+`version` or not possible now, 422 invalid value, 429 rate limited.
 
 **Versions.** Each ticket has a `version`; send the one you read with every step. Someone
 else's change in between answers 409 `conflict`: read the ticket again and decide.

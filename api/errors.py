@@ -8,32 +8,49 @@ or a step the ticket's state does not allow (`invalid_state`); 422 a value refus
 """
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from pydantic import ValidationError
+
+from core.messages import Message, define, shown
+from core.words import N_
 
 
 class ApiError(Exception):
-    """An error answer: status, stable code, message (translated when shown), fields."""
+    """An error answer: status, stable code, message (translated when shown) and, per
+    refused member, its reason (a declared `core.messages.Message`: shown in the caller's
+    language, its code and parameters given to programs as `details`)."""
 
     def __init__(self, status: int, code: str, message: str, fields: dict | None = None,
-                 headers: dict | None = None) -> None:
+                 headers: dict | None = None, reason: Message | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
         self.fields = fields or {}
         self.headers = headers or {}
+        self.reason = reason
 
 
+MUST_BE_STRING = define("api.must_be_string", N_("must be a string"))()
+MUST_BE_INTEGER = define("api.must_be_integer", N_("must be an integer"))()
+MUST_BE_FLAG = define("api.must_be_boolean", N_("must be true or false"))()
+MUST_BE_OBJECT = define("api.must_be_object", N_("must be an object"))()
+MUST_BE_ARRAY = define("api.must_be_array", N_("must be an array"))()
+MUST_BE_NUMBER = define("api.must_be_number", N_("must be a number"))()
+TOO_SMALL = define("api.too_small", N_("must be at least %(bound)s"))
+TOO_BIG = define("api.too_big", N_("must be at most %(bound)s"))
+TOO_LONG = define("api.too_long", N_("must have at most %(count)s characters"))
+BAD_FORM = define("api.bad_form", N_("is not in the expected form"))()
+REQUIRED = define("api.required", N_("is required"))()
+NOT_ACCEPTED = define("api.not_accepted", N_("is not accepted"))()
 TYPE_WORDS = {
-    "string_type": _l("must be a string"),
-    "int_type": _l("must be an integer"),
-    "int_from_float": _l("must be an integer"),
-    "bool_type": _l("must be true or false"),
-    "dict_type": _l("must be an object"),
-    "model_type": _l("must be an object"),
-    "model_attributes_type": _l("must be an object"),
-    "list_type": _l("must be an array"),
-    "decimal_type": _l("must be a number"),
-    "float_type": _l("must be a number"),
+    "string_type": MUST_BE_STRING,
+    "int_type": MUST_BE_INTEGER,
+    "int_from_float": MUST_BE_INTEGER,
+    "bool_type": MUST_BE_FLAG,
+    "dict_type": MUST_BE_OBJECT,
+    "model_type": MUST_BE_OBJECT,
+    "model_attributes_type": MUST_BE_OBJECT,
+    "list_type": MUST_BE_ARRAY,
+    "decimal_type": MUST_BE_NUMBER,
+    "float_type": MUST_BE_NUMBER,
 }
 
 
@@ -41,25 +58,28 @@ def _path(loc: tuple) -> str:
     return ".".join(str(part) for part in loc)
 
 
-def _reason(error: dict) -> str:
-    """Why, in the caller's language: our own reasons (the input layer's, `invalid`) are
-    looked up in the catalogue; pydantic's bounds and types are said in our words."""
+def _reason(error: dict) -> Message:
+    """Why, as a declared message: our own reasons (the input layer's, carried in the
+    error's context as `reason` by `api.schemas.types`) as they are; pydantic's bounds and
+    types said in our words. Anything else pydantic says is "not accepted" (its English
+    wording is not ours to translate)."""
     kind = error["type"]
     limits = error.get("ctx") or {}
+    if isinstance(limits.get("reason"), Message):
+        return limits["reason"]
     if kind in TYPE_WORDS:
-        return str(TYPE_WORDS[kind])
+        return TYPE_WORDS[kind]
     if kind in ("greater_than_equal", "greater_than"):
-        return _("must be at least %(bound)s", bound=limits.get("ge", limits.get("gt")))
+        return TOO_SMALL(bound=limits.get("ge", limits.get("gt")))
     if kind in ("less_than_equal", "less_than"):
-        return _("must be at most %(bound)s", bound=limits.get("le", limits.get("lt")))
+        return TOO_BIG(bound=limits.get("le", limits.get("lt")))
     if kind == "string_too_long":
-        return _("must have at most %(count)s characters", count=limits.get("max_length"))
+        return TOO_LONG(count=limits.get("max_length"))
     if kind == "string_pattern_mismatch":
-        return _("is not in the expected form")
+        return BAD_FORM
     if kind == "missing":
-        return _("is required")
-    message = error["msg"]  # the input layer's own reason (`invalid`), or pydantic's
-    return _(message)
+        return REQUIRED
+    return NOT_ACCEPTED
 
 
 def _is_malformed(error: dict) -> bool:
@@ -74,6 +94,6 @@ def validation_error(failed: ValidationError, where: str) -> ApiError:
         fields = {_path(error["loc"]): _reason(error) for error in malformed}
         first = next(iter(fields))
         return ApiError(400, "bad_request", _("'%(field)s' %(reason)s.", field=first,
-                                              reason=fields[first]), fields)
+                                              reason=shown(fields[first])), fields)
     fields = {_path(error["loc"]): _reason(error) for error in errors}
     return ApiError(422, "validation_failed", _("Some fields are not valid."), fields)

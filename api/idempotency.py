@@ -13,7 +13,6 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, delete, select
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +22,8 @@ from api.errors import ApiError
 from auth.models import User
 from core.clock import utcnow
 from core.db_types import UTCDateTime
+from core.messages import define
+from core.words import N_
 from extensions import db
 from tickets.access import load_ticket
 from tickets.models import Ticket, format_ref
@@ -30,6 +31,9 @@ from tickets.models import Ticket, format_ref
 KEEP_FOR = timedelta(hours=24)
 MAX_KEY = 200
 HEADER = "Idempotency-Key"
+BAD_KEY = define("api.bad_idempotency_key",
+                 N_("Use 1 to %(count)s printable ASCII characters."))
+KEY_REUSED = define("api.idempotency_key_reused", N_("Use a new key for a different ticket."))
 
 
 class IdempotencyKey(db.Model):
@@ -50,8 +54,7 @@ def _checked_key(raw: str) -> str:
     key = raw.strip()
     if not key or len(key) > MAX_KEY or not key.isascii() or not key.isprintable():
         raise ApiError(422, "validation_failed", _l("Some fields are not valid."),
-                       {HEADER: _("Use 1 to %(count)s printable ASCII characters.",
-                                  count=MAX_KEY)})
+                       {HEADER: BAD_KEY(count=MAX_KEY)})
     return key
 
 
@@ -109,7 +112,7 @@ class IdempotentCreate:
         if earlier is not None and earlier.fingerprint != print_:
             raise ApiError(422, "idempotency_key_reused",
                            _l("This Idempotency-Key was used with a different body."),
-                           {HEADER: str(_l("Use a new key for a different ticket."))})
+                           {HEADER: KEY_REUSED()})
         if earlier is None or earlier.ticket_id is None:
             raise ApiError(409, "conflict", _l("A call with this Idempotency-Key is still "
                                                "being processed; try again shortly."))

@@ -1,4 +1,5 @@
-"""GET /api/v1/notifications: the caller's delivered notifications, newest first."""
+"""GET /api/v1/notifications: the caller's delivered notifications, newest first, each in
+the caller's language with its message's code and parameters for programs."""
 
 from flask import g
 
@@ -8,6 +9,7 @@ from core.clock import utcnow
 from extensions import db
 from notifications.models import Notification
 from notifications.services import unread_count, visible_for
+from notifications.wording import for_programs
 from representations.tickets import iso
 
 MAX_ITEMS = 100
@@ -18,7 +20,9 @@ def notification_json(row: Notification) -> dict:
         "id": row.id,
         "kind": row.kind,
         "ticket": row.ticket_ref,
-        "message": row.message,
+        "message": row.text,
+        **for_programs(row),
+        "critical": row.critical,
         "created_at": iso(row.created_at),
         "read": row.is_read,
     }

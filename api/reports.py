@@ -9,7 +9,7 @@ from core.clock import utcnow
 from core.validation import ValidationFailed
 from reports.choice import choose
 from reports.snapshots import report_for
-from reports.weeks import parse_week_near
+from reports.weeks import WeekError, parse_week_near
 from representations.tickets import iso
 
 
@@ -23,8 +23,8 @@ def weekly_report(query: WeeklyReportQuery):
     if week:
         try:
             parse_week_near(week, now.date())
-        except ValueError as refused:
-            raise ValidationFailed({"week": str(refused)}) from None
+        except WeekError as refused:
+            raise ValidationFailed({"week": refused.reason}) from None
     choice = choose(g.api_user, week, query.site, now)
     figures, snapshot = report_for(choice.week, choice.site, now)
     return {**figures, "stored_at": iso(snapshot.generated_at) if snapshot else None}

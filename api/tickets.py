@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from flask import g, request, send_file, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from api.cursors import (
@@ -24,7 +24,10 @@ from api.schemas.queries import EventListQuery, TicketListQuery
 from api.spec import operation
 from core import inputs
 from core.clock import utcnow
+from core.formatting import current_locale
+from core.messages import define
 from core.validation import ValidationFailed
+from core.words import N_
 from customers.services import CustomerInput
 from extensions import db
 from representations.tickets import event_json, ticket_detail, ticket_summary
@@ -37,6 +40,9 @@ from tickets.models import Category, Ticket, TicketEvent
 from tickets.registry import ENTRIES, Entry
 
 TAG = "Tickets"
+CUSTOMER_NEEDED = define("api.customer_needed",
+                         N_("Give the customer as an object with a name."))
+VERSION_NEEDED = define("api.version_needed", N_("Send the version of the ticket you saw."))
 ATTACHMENT_TYPES = ("image/jpeg", "image/png", "image/webp", "image/heic", "application/pdf")
 WORKFLOW_TAG = "Workflow"
 API_FIELD_NAMES = {
@@ -85,7 +91,9 @@ def as_api_fields(failed: ValidationFailed) -> ValidationFailed:
 def _category_id(name: str | None) -> int | None:
     if not name or not name.strip():
         return None
-    stmt = select(Category.id).where(func.lower(Category.name) == name.strip().lower())
+    name = name.strip()
+    stmt = select(Category.id).where(
+        or_(func.lower(Category.name) == name.lower(), Category.name_zh == name))
     return db.session.scalar(stmt)
 
 
@@ -96,11 +104,11 @@ def _site_named(name: str | None):
 
 def _customer_input(customer: schemas.CustomerIn | None) -> CustomerInput:
     if customer is None:
-        raise ValidationFailed({"customer": "Give the customer as an object with a name."})
+        raise ValidationFailed({"customer": CUSTOMER_NEEDED()})
     return CustomerInput(
         name=customer.name or "", phone=customer.phone or "", email=customer.email or "",
         tier=customer.tier or "standard", locale=customer.locale or None,
-        staff_locale=g.api_user.locale,
+        staff_locale=current_locale(),
     )
 
 
@@ -278,7 +286,7 @@ def _action_data(entry: Entry, body: schemas.RequestBody) -> dict:
 
 def _version(entry: Entry, body: schemas.RequestBody) -> int | None:
     if body.version is None and not entry.version_optional:
-        raise ValidationFailed({"version": "Send the version of the ticket you saw."})
+        raise ValidationFailed({"version": VERSION_NEEDED()})
     return body.version
 
 

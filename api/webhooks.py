@@ -13,7 +13,6 @@ from api.errors import ApiError
 from api.schemas import webhooks as schemas
 from api.spec import operation
 from core.clock import utcnow
-from core.domain_errors import Refused
 from core.validation import ValidationFailed
 from extensions import db
 from outbox.models import OutboxMessage
@@ -82,14 +81,13 @@ def _site_id(name: str | None) -> int | None:
 
 
 def _domain(call):
-    """Run a service call with the API's field names and refusal codes."""
+    """Run a service call with the API's field names (a refusal is answered by
+    `api.base`: 409 `invalid_state`, with its reason)."""
     try:
         return call()
     except ValidationFailed as failed:
         raise ValidationFailed(
             {API_FIELD_NAMES.get(k, k): v for k, v in failed.fields.items()}) from None
-    except Refused as refused:
-        raise ApiError(409, "invalid_state", refused.reason) from None
 
 
 @operation("GET", "/webhooks", tag=TAG, summary="List webhook endpoints",

@@ -1,4 +1,5 @@
-"""A user's own API tokens: create (shown once) and revoke."""
+"""A user's own account: their settings (language) and their API tokens (create, shown
+once, and revoke)."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -8,9 +9,12 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from auth.forms import AccountForm
+from auth.preferences import choose_daily_digest, choose_language
 from auth.tokens import create_token, revoke_token, tokens_of
 from core.clock import utcnow
-from core.forms import form_status
+from core.forms import apply_errors, form_status
+from core.validation import ValidationFailed
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -25,6 +29,24 @@ class TokenForm(FlaskForm):
 
 class RevokeForm(FlaskForm):
     submit = SubmitField(_l("Revoke"))
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def settings():
+    """Everyone's own settings. Each setting is saved by its own service call."""
+    user = current_user._get_current_object()
+    form = AccountForm(obj=user)
+    if form.validate_on_submit():
+        try:
+            choose_language(user, form.locale.data)
+            choose_daily_digest(user, form.daily_digest.data)
+        except ValidationFailed as failed:
+            apply_errors(form, failed)
+        else:
+            flash(_("Your settings were saved."), "success")
+            return redirect(url_for("account.settings"))
+    return render_template("account/settings.html", form=form, user=user), form_status(form)
 
 
 @bp.route("/tokens", methods=["GET", "POST"])

@@ -9,9 +9,13 @@ from flask.cli import with_appcontext
 from auth.models import ROLES
 from auth.services import UserInput, create_user
 from core import inputs
+from core.messages import define
 from core.validation import ValidationFailed
+from core.words import N_
 from sites.cli import check_arguments, fail, refuse
 from sites.services import find_site
+
+NO_SUCH_SITE = define("user.no_such_site", N_("No site called '%(name)s'."))
 
 
 def _password_from_stdin() -> str:
@@ -31,7 +35,8 @@ def _password_from_stdin() -> str:
 @click.option("--site", "site_name", required=True, help="the site's name")
 @click.option("--email", default="", help="e-mail address")
 @click.option("--display-name", default="", help="the name shown to colleagues")
-@click.option("--locale", default="en", show_default=True, help="en or zh_Hans")
+@click.option("--locale", default=None,
+              help="en or zh_Hans; without it the user's browser chooses until they do")
 @click.option("--password-stdin", is_flag=True, help="read the password from standard input")
 @with_appcontext
 def create_user_command(
@@ -40,7 +45,7 @@ def create_user_command(
     site_name: str,
     email: str,
     display_name: str,
-    locale: str,
+    locale: str | None,
     password_stdin: bool,
 ) -> None:
     """Create a user. Without --password-stdin the account cannot sign in until one is set."""
@@ -62,7 +67,7 @@ def create_user_command(
         user = create_user(data)
     except ValidationFailed as failed:
         if site is None:
-            failed.fields["site"] = f"No site called '{site_name}'."
+            failed.fields["site"] = NO_SUCH_SITE(name=site_name)
         fail(failed)
     click.echo(f"Created {user.role} '{user.username}' at site '{user.site.name}'.")
     if password is None:

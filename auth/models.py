@@ -6,7 +6,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.clock import utcnow
@@ -67,7 +67,10 @@ class User(UserMixin, db.Model):
     email: Mapped[str | None] = mapped_column(String(254))
     role: Mapped[str] = mapped_column(String(20))
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
-    locale: Mapped[str] = mapped_column(String(10), default="en")
+    # The language the user chose; None ("browser default") follows their browser's.
+    locale: Mapped[str | None] = mapped_column(String(10))
+    # Non-critical notifications by e-mail once a day (notifications.digest), not one by one.
+    daily_digest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     password_hash: Mapped[str] = mapped_column(String(255), default="")
     # In every session id (`get_id`): bumping it ends every session of the user at once.

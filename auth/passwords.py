@@ -7,14 +7,17 @@ estimator, with its own lists of common passwords, names and words, nothing down
 scores it below 3 of 4, knowing the username, display name and e-mail as hints. zxcvbn
 reads the first 72 characters only (its own limit; longer ones cost too much time).
 
-Reasons are translated into the language of the request when raised (English on the CLI).
+Each reason is a declared message (`core.messages`): English as its text (the CLI), shown
+in the reader's language on the web and by the API.
 """
 
 import unicodedata
 from collections.abc import Iterable
 
-from flask_babel import gettext as _
 from zxcvbn import zxcvbn
+
+from core.messages import Message, define
+from core.words import N_
 
 MIN_LENGTH = 10
 MAX_LENGTH = 200
@@ -22,27 +25,33 @@ MIN_SCORE = 3
 SCORED_LENGTH = 72
 MIN_USERNAME_IN_PASSWORD = 3
 UNPRINTABLE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+TOO_SHORT = define("password.too_short", N_("Use at least %(count)s characters."))
+TOO_LONG = define("password.too_long", N_("Use at most %(count)s characters."))
+EDGE_SPACES = define("password.edge_spaces", N_("A password cannot start or end with spaces."))
+CONTROL_CHARACTERS = define("password.control_characters",
+                            N_("A password cannot contain control characters."))
+HAS_USERNAME = define("password.has_username", N_("A password cannot contain the username."))
+TOO_EASY = define("password.too_easy", N_(
+    "This password is too easy to guess: use a few uncommon words, or a longer passphrase."))
 
 
-def password_problem(password: str, username: str = "", hints: Iterable[str] = ()) -> str | None:
+def password_problem(password: str, username: str = "",
+                     hints: Iterable[str] = ()) -> Message | None:
     """The reason `password` is refused for the user `username`, or None when it is fine."""
     if len(password) < MIN_LENGTH:
-        return _("Use at least %(count)d characters.", count=MIN_LENGTH)
+        return TOO_SHORT(count=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return _("Use at most %(count)d characters.", count=MAX_LENGTH)
+        return TOO_LONG(count=MAX_LENGTH)
     if password.strip() != password:
-        return _("A password cannot start or end with spaces.")
+        return EDGE_SPACES()
     if any(unicodedata.category(ch) in UNPRINTABLE for ch in password):
-        return _("A password cannot contain control characters.")
+        return CONTROL_CHARACTERS()
     name = username.strip().lower()
     if len(name) >= MIN_USERNAME_IN_PASSWORD and name in password.lower():
-        return _("A password cannot contain the username.")
+        return HAS_USERNAME()
     user_inputs = [hint for hint in (name, *hints) if hint]
     if zxcvbn(password[:SCORED_LENGTH], user_inputs=user_inputs)["score"] < MIN_SCORE:
-        return _(
-            "This password is too easy to guess: use a few uncommon words, "
-            "or a longer passphrase."
-        )
+        return TOO_EASY()
     return None
 
 

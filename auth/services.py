@@ -18,18 +18,36 @@ from auth.passwords import hints_for, password_problem
 from auth.throttle import is_throttled, record_attempt
 from auth.tokens import revoke_all_tokens
 from core.clock import utcnow
+from core.messages import define
 from core.validation import ValidationFailed
+from core.words import N_
 from extensions import db
 from sites.models import Site
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,39}$")
+UNKNOWN_ROLE = define("user.unknown_role", N_("Unknown role '%(role)s': use one of %(roles)s."))
+NO_SITE = define("user.no_site", N_("Choose an existing site."))
+UNKNOWN_LOCALE = define("user.unknown_locale",
+                        N_("Unknown language '%(locale)s': use en or zh_Hans."))
+BAD_EMAIL = define("user.bad_email", N_("Enter an e-mail address such as name@example.com."))
+BAD_USERNAME = define("user.bad_username", N_(
+    "Use 2–40 letters, digits, dots, dashes or underscores, starting with a letter or digit."))
+USERNAME_TAKEN = define("user.username_taken",
+                        N_("The username '%(username)s' is already taken."))
+THROTTLED = define("sign_in.throttled", N_(
+    "Too many failed sign-ins. Wait 15 minutes, or ask a manager to reset your password."))
+DEACTIVATED = define("sign_in.deactivated",
+                     N_("This account has been deactivated. Ask a manager."))
+BAD_CREDENTIALS = define("sign_in.bad_credentials", N_("Unknown username or wrong password."))
 
 
 class SignInRefused(Exception):
-    """Sign-in failed; `throttled` tells the view to answer 429."""
+    """Sign-in failed; `reason` is a declared message (shown in the reader's language),
+    `throttled` tells the view to answer 429."""
 
-    def __init__(self, message: str, throttled: bool = False) -> None:
-        super().__init__(message)
+    def __init__(self, reason: str, throttled: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
         self.throttled = throttled
 
 
@@ -40,7 +58,7 @@ class UserInput:
     site: Site | None
     display_name: str = ""
     email: str = ""
-    locale: str = "en"
+    locale: str | None = None  # None: the browser's language, until the user chooses
     password: str | None = None
 
 
@@ -54,17 +72,17 @@ def _username_taken(username: str, user: User | None = None) -> bool:
 def _check_profile(data: UserInput, errors: dict[str, str]) -> dict:
     cleaned: dict = {}
     if data.role not in ROLES:
-        errors["role"] = f"Unknown role '{data.role}': use one of {', '.join(ROLES)}."
+        errors["role"] = UNKNOWN_ROLE(role=str(data.role)[:40], roles=", ".join(ROLES))
     if data.site is None:
-        errors["site"] = "Choose an existing site."
-    if data.locale not in LOCALES:
-        errors["locale"] = f"Unknown language '{data.locale}': use en or zh_Hans."
+        errors["site"] = NO_SITE()
+    if data.locale is not None and data.locale not in LOCALES:
+        errors["locale"] = UNKNOWN_LOCALE(locale=str(data.locale)[:20])
     email = (data.email or "").strip()
     if email:
         try:
             email = validate_email(email, check_deliverability=False).normalized
-        except EmailNotValidError as exc:
-            errors["email"] = str(exc)
+        except EmailNotValidError:
+            errors["email"] = BAD_EMAIL()
     cleaned.update(role=data.role, site=data.site, locale=data.locale, email=email or None)
     return cleaned
 
@@ -73,12 +91,9 @@ def clean_new_user(data: UserInput, *, enforce_strength: bool = True) -> dict:
     errors: dict[str, str] = {}
     username = data.username.strip().lower()
     if not USERNAME_PATTERN.match(username):
-        errors["username"] = (
-            "Use 2–40 letters, digits, dots, dashes or underscores, "
-            "starting with a letter or digit."
-        )
+        errors["username"] = BAD_USERNAME()
     elif _username_taken(username):
-        errors["username"] = f"The username '{username}' is already taken."
+        errors["username"] = USERNAME_TAKEN(username=username)
     cleaned = _check_profile(data, errors)
     cleaned["username"] = username
     cleaned["display_name"] = data.display_name.strip() or username
@@ -181,19 +196,15 @@ def authenticate(username: str, password: str, address: str, now: datetime) -> U
     """
     username = username.strip().lower()
     if is_throttled(username, address, now):
-        raise SignInRefused(
-            "Too many failed sign-ins. Wait 15 minutes, or ask a manager to reset "
-            "your password.",
-            throttled=True,
-        )
+        raise SignInRefused(THROTTLED(), throttled=True)
     user = find_user(username)
     password_ok = verify_password(user.password_hash if user else None, password)
     succeeded = password_ok and user.is_active
     record_attempt(username, address, succeeded, now)
     if not succeeded:
         if password_ok:
-            raise SignInRefused("This account has been deactivated. Ask a manager.")
-        raise SignInRefused("Unknown username or wrong password.")
+            raise SignInRefused(DEACTIVATED())
+        raise SignInRefused(BAD_CREDENTIALS())
     if user.password_needs_rehash():
         user.set_password(password)
     user.last_login_at = now

@@ -12,10 +12,12 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from auth.models import ApiToken, User
+from core.inputs import TOO_LONG
 from core.validation import ValidationFailed
 from extensions import db
 
 TOKEN_PREFIX = "rd_"  # nosec B105  # the public prefix of every token, not a secret
+NAME_LIMIT = 80
 
 
 def _hash(token: str) -> str:
@@ -25,8 +27,8 @@ def _hash(token: str) -> str:
 def create_token(user: User, name: str, now: datetime) -> tuple[ApiToken, str]:
     """Create a token for `user`; returns the row and the plain token (never stored)."""
     name = (name or "").strip() or "API token"
-    if len(name) > 80:
-        raise ValidationFailed({"name": "Use at most 80 characters."})
+    if len(name) > NAME_LIMIT:
+        raise ValidationFailed({"name": TOO_LONG(limit=NAME_LIMIT)})
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user=user, name=name, token_hash=_hash(plain), prefix=plain[:10], created_at=now

@@ -9,6 +9,7 @@ from auth.redirects import safe_next
 from auth.services import SignInRefused, authenticate, end_sessions, reset_password
 from core.clock import utcnow
 from core.forms import form_status
+from core.messages import shown
 from core.validation import ValidationFailed
 
 bp = Blueprint("auth", __name__)
@@ -30,7 +31,7 @@ def sign_in():
                 form.username.data, form.password.data, request.remote_addr or "-", utcnow()
             )
         except SignInRefused as refused:
-            form.password.errors.append(_(str(refused)))
+            form.password.errors.append(shown(refused.reason))
             status = 429 if refused.throttled else 200
         else:
             login_user(user)
@@ -63,7 +64,7 @@ def change_password():
                 user = current_user._get_current_object()
                 revoked = reset_password(user, form.new_password.data, utcnow())
             except ValidationFailed as failed:
-                form.new_password.errors.append(failed.fields["password"])
+                form.new_password.errors.append(shown(failed.fields["password"]))
             else:
                 login_user(user)
                 flash(_("Your password was changed."), "success")

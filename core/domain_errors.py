@@ -8,9 +8,7 @@ web, the JSON error shape under /api/. Either way the transaction boundary
 (`core.transaction`) has already rolled back what the service had flushed.
 """
 
-from flask_babel import gettext
-
-from core.messages import Message, ensure_message, shown
+from core.messages import ensure_message, shown
 
 
 class Refused(Exception):
@@ -23,36 +21,37 @@ class Refused(Exception):
 
     status = 409
 
-    def __init__(self, reason: str, *, template: str | None = None,
-                 params: dict | None = None) -> None:
-        self.reason = reason if template else ensure_message(reason, where="a refusal")
-        self.template, self.params = template, dict(params or {})
+    def __init__(self, reason: str) -> None:
+        self.reason = ensure_message(reason, where="a refusal")
         super().__init__(reason)
 
     def shown(self) -> str:
-        """The reason in the reader's language: the template and each of its words looked
-        up in the catalogue (marked with `core.words.N_` where they are written)."""
-        if isinstance(self.reason, Message):
-            return shown(self.reason)
-        if self.template and self.params:
-            words = {name: gettext(str(value)) for name, value in self.params.items()}
-            return gettext(self.template) % words
-        return str(self.reason)
+        """The reason in the reader's language."""
+        return shown(self.reason)
 
     @property
     def code(self) -> str | None:
         """The refusal's code for programs, when it was declared."""
-        return self.reason.code if isinstance(self.reason, Message) else None
+        return getattr(self.reason, "code", None)
 
 
 class Conflict(Exception):
     """The record changed since the person read it (a stale version): 409.
 
-    `message` says what happened and what to do (look again, then retry).
+    `message` (a declared `core.messages.Message`) says what happened and what to do (look
+    again, then retry); `shown()` gives it in the reader's language.
     """
 
     status = 409
 
     def __init__(self, message: str) -> None:
-        self.message = message
+        self._message = ensure_message(message, where="a conflict")
         super().__init__(message)
+
+    @property
+    def message(self) -> str:
+        return self._message
+
+    def shown(self) -> str:
+        """The message in the reader's language."""
+        return shown(self.message)

@@ -174,8 +174,8 @@ def handle_conflict(error: Conflict):
     """A stale version: 409, with what to do next."""
     status = error.status
     if wants_json():
-        return json_error(status, error.message)
-    return error_page(status, ERROR_TITLES[409], [_(error.message)], category="warning")
+        return json_error(status, error.shown())
+    return error_page(status, ERROR_TITLES[409], [error.shown()], category="warning")
 
 
 def database_unreachable(error: BaseException) -> bool:

@@ -22,15 +22,24 @@ from typing import NoReturn
 from urllib.parse import unquote_to_bytes
 
 from flask import Flask, g, request
-from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest, NotFound, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
 from core import inputs
+from core.messages import define, shown
 from core.validation import ValidationFailed
+from core.words import N_
 
 PAGE_PARAMETERS = {"page": inputs.INT32_MAX, "per_page": inputs.MAX_PER_PAGE}
 BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+BROKEN_FIELD = define("input.broken_field",
+                      N_("'%(name)s' holds a NUL byte or a broken character."))
+BROKEN_FIELD_NAME = define("input.broken_field_name",
+                           N_("A field name holds a NUL byte or a broken character."))
+QUERY_NOT_UTF8 = define("input.query_not_utf8", N_(
+    "The query string is not UTF-8 text (or holds a lone surrogate)."))
+FORM_NOT_UTF8 = define("input.form_not_utf8", N_(
+    "The form is not UTF-8 text (or holds a lone surrogate)."))
 
 
 class RowIdConverter(IntegerConverter):
@@ -47,19 +56,20 @@ def _is_api() -> bool:
     return request.path.startswith("/api/")
 
 
-def _broken_field(pairs) -> str | None:
-    """The name of the first field whose name or value is broken (a broken name is not
-    repeated back)."""
+def _broken_field(pairs):
+    """Why the first field whose name or value is broken is refused (a broken name is not
+    repeated back), or None."""
     for name, value in pairs:
         if not isinstance(name, str) or inputs.is_broken(name):
-            return "a field name"
+            return BROKEN_FIELD_NAME()
         if isinstance(value, str) and inputs.is_broken(value):
-            return f"'{name[:40]}'"
+            return BROKEN_FIELD(name=name[:40])
     return None
 
 
-def _refuse_field(label: str) -> NoReturn:
-    raise BadRequest(f"{label} holds a NUL byte or a broken character.")
+def _refuse_field(reason) -> NoReturn:
+    """A 400 saying why, in the caller's language."""
+    raise BadRequest(shown(reason))
 
 
 def _check_pages() -> None:
@@ -77,14 +87,13 @@ def request_json():
     400 when malformed, too deep, or holding NUL or broken characters."""
     if "_checked_json" not in g:
         if (request.content_length or 0) > inputs.JSON_MAX_BYTES:
-            raise RequestEntityTooLarge(_("A JSON body may have at most %(count)s bytes.",
-                                          count=inputs.JSON_MAX_BYTES))
+            raise RequestEntityTooLarge(shown(inputs.JSON_TOO_LARGE(count=inputs.JSON_MAX_BYTES)))
         try:
             g._checked_json = inputs.load_json(request.get_data(cache=True))
         except inputs.InputTooLarge as refused:
-            raise RequestEntityTooLarge(refused.reason) from None
+            raise RequestEntityTooLarge(shown(refused.reason)) from None
         except inputs.InputError as refused:
-            raise BadRequest(refused.reason) from None
+            raise BadRequest(shown(refused.reason)) from None
     return g._checked_json
 
 
@@ -107,16 +116,16 @@ def _undecodable_path() -> bool:
     return False
 
 
-def _check_encoded(raw: bytes, where: str) -> None:
+def _check_encoded(raw: bytes, refusal) -> None:
     if _undecodable(raw):
-        raise BadRequest(f"The {where} is not UTF-8 text (or holds a lone surrogate).")
+        raise BadRequest(shown(refusal()))
 
 
 def refuse_hostile_input() -> None:
     """The before-request guard (see the module's docstring)."""
     if inputs.is_broken(request.path) or _undecodable_path():
         raise NotFound()
-    _check_encoded(request.query_string, "query string")
+    _check_encoded(request.query_string, QUERY_NOT_UTF8)
     broken = _broken_field(request.args.items(multi=True))
     if broken is not None:
         _refuse_field(broken)
@@ -124,7 +133,7 @@ def refuse_hostile_input() -> None:
     if request.method not in BODY_METHODS:
         return
     if request.mimetype == "application/x-www-form-urlencoded":
-        _check_encoded(request.get_data(cache=True), "form")
+        _check_encoded(request.get_data(cache=True), FORM_NOT_UTF8)
     broken = _broken_field(request.form.items(multi=True))
     files = ((name, upload.filename or "") for name, upload in request.files.items(multi=True))
     broken = broken or _broken_field(files)

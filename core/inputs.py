@@ -26,6 +26,7 @@ from decimal import Decimal
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
+from core.messages import define, ensure_message
 from core.words import N_
 
 INT32_MAX = 2_147_483_647
@@ -39,21 +40,41 @@ MIN_YEAR, MAX_YEAR = 1900, 2999
 JSON_MAX_BYTES = 256 * 1024
 JSON_MAX_DEPTH = 20
 
-BROKEN_TEXT = "Remove the NUL byte or the broken character from this text."
-OUT_OF_RANGE = "That date is out of range."
-NOT_A_MOMENT = "Give a date and time with its offset, e.g. 2026-05-01T14:30:00+08:00."
-NOT_A_DAY = "Give a date as YYYY-MM-DD."
+BROKEN_TEXT = define("input.broken_text",
+                     N_("Remove the NUL byte or the broken character from this text."))()
+OUT_OF_RANGE = define("input.date_out_of_range", N_("That date is out of range."))()
+NOT_A_MOMENT = define("input.not_a_moment", N_(
+    "Give a date and time with its offset, e.g. 2026-05-01T14:30:00+08:00."))()
+NOT_A_DAY = define("input.not_a_day", N_("Give a date as YYYY-MM-DD."))()
+NOT_TEXT = define("input.not_text", N_("Enter text."))
+REQUIRED = define("input.required", N_("This field is required."))
+TOO_LONG = define("input.too_long", N_("Use at most %(limit)s characters."))
+NOT_A_WHOLE_NUMBER = define("input.not_a_whole_number",
+                            N_("Give a whole number from %(low)s to %(high)s."))
+NOT_A_CHOICE = define("input.not_a_choice", N_("Choose one of: %(options)s."))
+NOT_A_FLAG = define("input.not_a_flag", N_("Answer true or false."))
+NOT_IN_THE_FUTURE = define("input.not_in_the_future", N_("This must be in the future."))
+TOO_FAR_AHEAD = define("input.too_far_ahead", N_("Choose a time within a year from now."))
+DAY_OUT_OF_WINDOW = define("input.day_out_of_window",
+                           N_("Choose a date from %(earliest)s to %(latest)s."))
+JSON_TOO_LARGE = define("input.json_too_large",
+                        N_("A JSON body may have at most %(count)s bytes."))
+JSON_TOO_DEEP = define("input.json_too_deep", N_("JSON may nest at most %(depth)s levels deep."))
+JSON_INVALID = define("input.json_invalid", N_("The body is not valid JSON."))
+JSON_BROKEN_STRING = define("input.json_broken_string",
+                            N_("'%(where)s' holds a NUL byte or a broken character."))
 _FORBIDDEN = re.compile("[\x00\ud800-\udfff]")
 _FLAG_WORDS = {"true": True, "1": True, "yes": True, "on": True,
                "false": False, "0": False, "no": False, "off": False}
 
 
 class InputError(ValueError):
-    """Raw input refused; `reason` says why, in words for the person who sent it."""
+    """Raw input refused; `reason` says why: a declared `core.messages.Message`, shown in
+    the reader's language where it is displayed (a plain string warns)."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
-        self.reason = reason
+        self.reason = ensure_message(reason, where="an InputError")
 
 
 class InputTooLarge(InputError):
@@ -74,14 +95,14 @@ def clean_text(value, *, max_length: int, required: bool = False) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise InputError("Enter text.")
+        raise InputError(NOT_TEXT())
     if is_broken(value):
         raise InputError(BROKEN_TEXT)
     value = value.strip()
     if required and not value:
-        raise InputError("This field is required.")
+        raise InputError(REQUIRED())
     if len(value) > max_length:
-        raise InputError(f"Use at most {max_length} characters.")
+        raise InputError(TOO_LONG(limit=max_length))
     return value
 
 
@@ -96,7 +117,7 @@ def is_ascii_digits(text) -> bool:
 def parse_int(value, *, low: int = 1, high: int = INT32_MAX) -> int:
     """A whole number from `low` to `high`: an int (never a bool) or ASCII digits of at most
     MAX_DIGITS (with a leading minus when `low` is negative)."""
-    message = f"Give a whole number from {low} to {high}."
+    message = NOT_A_WHOLE_NUMBER(low=low, high=high)
     if isinstance(value, str):
         text = value.strip()
         digits = text[1:] if low < 0 and text.startswith("-") else text
@@ -129,10 +150,10 @@ def parse_choice(value, options: Iterable[str], *, required: bool = True) -> str
     options = tuple(str(option) for option in options)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise InputError("Choose one of: " + ", ".join(options) + ".")
+            raise InputError(NOT_A_CHOICE(options=", ".join(options)))
         return None
     if not isinstance(value, str) or value.strip() not in options:
-        raise InputError("Choose one of: " + ", ".join(options) + ".")
+        raise InputError(NOT_A_CHOICE(options=", ".join(options)))
     return value.strip()
 
 
@@ -142,7 +163,7 @@ def parse_flag(value) -> bool:
         return value
     if isinstance(value, str) and value.strip().lower() in _FLAG_WORDS:
         return _FLAG_WORDS[value.strip().lower()]
-    raise InputError(N_("Answer true or false."))
+    raise InputError(NOT_A_FLAG())
 
 
 # --- dates and times ---------------------------------------------------------------------
@@ -181,9 +202,9 @@ def local_moment(naive: datetime | None, zone: ZoneInfo) -> datetime | None:
 def check_promise(moment: datetime, now: datetime) -> datetime:
     """A promise or a done-by time: after `now`, at most PROMISE_WINDOW ahead."""
     if moment <= now:
-        raise InputError("This must be in the future.")
+        raise InputError(NOT_IN_THE_FUTURE())
     if moment > now + PROMISE_WINDOW:
-        raise InputError("Choose a time within a year from now.")
+        raise InputError(TOO_FAR_AHEAD())
     return moment
 
 
@@ -212,7 +233,8 @@ def check_day(day: date, today: date, *, years_back: int, years_ahead: int) -> d
     """`day` between `years_back` years before `today` and `years_ahead` years after."""
     earliest, latest = years_from(today, -years_back), years_from(today, years_ahead)
     if not earliest <= day <= latest:
-        raise InputError(f"Choose a date from {earliest.isoformat()} to {latest.isoformat()}.")
+        raise InputError(DAY_OUT_OF_WINDOW(earliest=earliest.isoformat(),
+                                            latest=latest.isoformat()))
     return day
 
 
@@ -267,14 +289,14 @@ def load_json(raw: bytes, *, max_bytes: int = JSON_MAX_BYTES,
     """Parse a JSON body within its bounds: fractions as Decimal (never float), no NaN or
     Infinity, every string free of NUL and broken characters."""
     if len(raw) > max_bytes:
-        raise InputTooLarge(f"A JSON body may have at most {max_bytes} bytes.")
+        raise InputTooLarge(JSON_TOO_LARGE(count=max_bytes))
     if json_depth(raw) > max_depth:
-        raise InputError(f"JSON may nest at most {max_depth} levels deep.")
+        raise InputError(JSON_TOO_DEEP(depth=max_depth))
     try:
         value = json.loads(raw, parse_float=Decimal, parse_constant=_no_constants)
     except (ValueError, RecursionError):
-        raise InputError("The body is not valid JSON.") from None
+        raise InputError(JSON_INVALID()) from None
     where = broken_path(value)
     if where is not None:
-        raise InputError(f"'{where[:80]}' holds a NUL byte or a broken character.")
+        raise InputError(JSON_BROKEN_STRING(where=where[:80]))
     return value

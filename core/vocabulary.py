@@ -171,11 +171,13 @@ CHANNEL_LABELS = {
     Channel.SOCIAL: _l("Social media"),
     Channel.SURVEY: _l("Survey"),
 }
+# Each clock named as the deadline it is ("Offer a fix by"), never as a state ("Fix
+# offered" is a status: next to "Breached" it would read as if a fix had been offered).
 CLOCK_LABELS = {
-    Clock.FIRST_RESPONSE: _l("First response"),
-    Clock.FIX_OFFERED: _l("Fix offered"),
-    Clock.RESOLUTION: _l("Resolution"),
-    Clock.NEXT_CONTACT: _l("Next contact"),
+    Clock.FIRST_RESPONSE: _l("Respond by"),
+    Clock.FIX_OFFERED: _l("Offer a fix by"),
+    Clock.RESOLUTION: _l("Resolve by"),
+    Clock.NEXT_CONTACT: _l("Contact by"),
 }
 REMEDY_LABELS = {
     RemedyType.REFUND: _l("Refund"),

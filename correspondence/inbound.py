@@ -17,6 +17,7 @@ from core.vocabulary import Status
 from correspondence.models import CustomerMessage
 from customers.services import CustomerInput
 from extensions import db
+from notifications.kinds import CUSTOMER_WROTE
 from notifications.services import active_supervisors, notify
 from tickets.actions import perform
 from tickets.audit import record_event
@@ -107,5 +108,5 @@ def add_customer_message(ticket: Ticket, body: str, source: str, now: datetime, 
 
 def _tell_staff(ticket: Ticket, now: datetime) -> None:
     recipients = [ticket.owner] if ticket.owner is not None else active_supervisors(ticket.site)
-    text = f"{ticket.ref}: the customer wrote. Read it and answer."
-    notify(recipients, "customer_message", text, ticket=ticket, now=now)
+    notify(recipients, "customer_message", CUSTOMER_WROTE(ref=ticket.ref), ticket=ticket,
+           now=now)

@@ -13,7 +13,9 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from core import inputs
+from core.messages import define
 from core.validation import ValidationFailed
+from core.words import N_
 from correspondence.models import ReplyTemplate
 from correspondence.placeholders import fill, unknown_placeholders
 from correspondence.wording import guest_time
@@ -24,10 +26,11 @@ from tickets.models import Ticket
 TITLE_LENGTH = 80
 BODY_LENGTH = 4000  # filled, it still fits a reply (5000)
 MAX_POSITION = 999
-UNKNOWN_PLACEHOLDER = "Use only the placeholders {customer}, {reference}, {owner} and {promise}."
-DUPLICATE_TITLE = "There is already a canned reply with this title in this language."
-NOT_A_LOCALE = "Choose English (en) or Chinese (zh_Hans)."
-NOT_A_POSITION = "Give a whole number from 0 to 999."
+UNKNOWN_PLACEHOLDER = define("reply.unknown_placeholder", N_(
+    "Use only the placeholders {customer}, {reference}, {owner} and {promise}."))
+DUPLICATE_TITLE = define("reply.duplicate_title", N_(
+    "There is already a canned reply with this title in this language."))
+NOT_A_LOCALE = define("reply.unknown_locale", N_("Choose English (en) or Chinese (zh_Hans)."))
 
 
 @dataclass(frozen=True)
@@ -57,19 +60,19 @@ def _position(value) -> int:
 def _clean(data: TemplateInput, template: ReplyTemplate | None) -> dict:
     errors, cleaned = {}, {}
     if data.locale not in LOCALES:
-        errors["locale"] = NOT_A_LOCALE
+        errors["locale"] = NOT_A_LOCALE()
     else:
         cleaned["locale"] = data.locale
     _text(errors, cleaned, "title", data.title, TITLE_LENGTH)
     _text(errors, cleaned, "body", data.body, BODY_LENGTH)
     if "body" in cleaned and unknown_placeholders(cleaned["body"]):
-        errors["body"] = UNKNOWN_PLACEHOLDER
+        errors["body"] = UNKNOWN_PLACEHOLDER()
     try:
         cleaned["position"] = _position(data.position)
     except inputs.InputError:
-        errors["position"] = NOT_A_POSITION
+        errors["position"] = inputs.NOT_A_WHOLE_NUMBER(low=0, high=MAX_POSITION)
     if not errors and _title_taken(cleaned["locale"], cleaned["title"], template):
-        errors["title"] = DUPLICATE_TITLE
+        errors["title"] = DUPLICATE_TITLE()
     if errors:
         raise ValidationFailed(errors)
     cleaned["active"] = bool(data.active)

@@ -11,7 +11,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core import inputs
+from core.messages import define
 from core.validation import ValidationFailed
+from core.words import N_
 from correspondence import conversation as talk
 from correspondence.links import status_url
 from correspondence.models import ReplyTemplate
@@ -20,7 +22,7 @@ from correspondence.replies import active_templates, filled_template
 from extensions import db
 from tickets import page
 
-NOT_A_TEMPLATE = "Choose a canned reply from the list."
+NOT_A_TEMPLATE = define("reply.not_a_template", N_("Choose a canned reply from the list."))
 KIND_LABELS = {
     "customer": _l("Customer's message"),
     "acknowledgement": _l("Acknowledgement"),
@@ -69,7 +71,7 @@ def canned_reply_from_request(ticket) -> str | None:
     try:
         template_id = inputs.parse_int(raw)
     except inputs.InputError:
-        raise ValidationFailed({"reply_template": NOT_A_TEMPLATE}) from None
+        raise ValidationFailed({"reply_template": NOT_A_TEMPLATE()}) from None
     template = db.session.get(ReplyTemplate, template_id)
     if template is None or not template.active:
         flash(_("That canned reply is no longer offered: write your reply yourself."),

@@ -22,7 +22,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from core.formatting import site_zone
+from core.formatting import site_zone, zone_label
 
 SHORT_TEXT_LIMIT = 300
 ELLIPSIS = "…"
@@ -31,14 +31,14 @@ DAY_PATTERNS = {"en": "EEEE d MMMM", "zh": "M月d日EEEE"}
 
 def guest_time(moment: datetime | None, site) -> str:
     """`moment` in the site's zone, in full words of the current language, e.g.
-    "Monday, November 23, 2026 2:05 PM (CST)" or "2026年11月23日星期一 14:05 (CST)"."""
+    "Monday, November 23, 2026 2:05 PM (UTC+8)" or "2026年11月23日星期一 14:05 (北京时间)"."""
     if moment is None:
         return ""
     local = moment.astimezone(site_zone(site))
     locale = str(get_locale() or "en")
     day = format_date(local, "full", locale=locale)
     hour = format_time(local, "short", locale=locale)
-    words = f"{day} {hour} ({local.tzname()})"
+    words = f"{day} {hour} ({zone_label(local, site_zone(site), locale)})"
     return words.replace("\u202f", " ").replace("\u00a0", " ")  # plain spaces for SMS
 
 

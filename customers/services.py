@@ -14,7 +14,9 @@ from sqlalchemy import Select, case, false, func, or_, select
 
 from auth.models import User
 from core.inputs import InputError, clean_text
+from core.messages import define
 from core.validation import ValidationFailed
+from core.words import N_
 from customers.models import LOCALES, TIERS, Customer
 from customers.signals import tier_changed
 from extensions import db
@@ -24,6 +26,17 @@ SEARCH_LIMIT = 10
 MAX_QUERY = 100
 CUSTOMER_LIMITS = {"name": 120, "phone": 40, "email": 254, "notes": 5000}
 DEFAULT_LOCALE = "en"
+NAME_REQUIRED = define("customer.name_required", N_("The customer's name is required."))
+BAD_EMAIL = define("customer.bad_email",
+                   N_("Enter an e-mail address such as name@example.com."))
+BAD_PHONE = define("customer.bad_phone", N_("A phone number has 5 to 20 digits."))
+NO_CONTACT = define("customer.no_contact",
+                    N_("Give a phone number or an e-mail address (or both)."))
+UNKNOWN_TIER = define("customer.unknown_tier",
+                      N_("Choose a tier: standard, key or vip."))
+UNKNOWN_LOCALE = define("customer.unknown_locale", N_("Choose English (en) or Chinese (zh_Hans)."))
+UNKNOWN_OWNER = define("customer.unknown_preferred_owner", N_(
+    "No active colleague called '%(name)s' at the customer's site."))
 
 
 @dataclass
@@ -113,22 +126,22 @@ def clean_customer_input(data: CustomerInput, prefix: str = "") -> dict:
     cleaned["tier"] = data.tier or "standard"
     cleaned["locale"] = customer_locale(data.locale, data.staff_locale)
     if not cleaned["name"]:
-        errors.setdefault(f"{prefix}name", "The customer's name is required.")
+        errors.setdefault(f"{prefix}name", NAME_REQUIRED())
     email = cleaned["email"]
     if email:
         try:
             email = validate_email(email, check_deliverability=False).normalized
-        except EmailNotValidError as exc:
-            errors[f"{prefix}email"] = str(exc)
+        except EmailNotValidError:
+            errors[f"{prefix}email"] = BAD_EMAIL()
     cleaned["email"] = email or None
     if cleaned["phone"] and not 5 <= len(phone_digits(cleaned["phone"])) <= 20:
-        errors[f"{prefix}phone"] = "A phone number has 5 to 20 digits."
+        errors[f"{prefix}phone"] = BAD_PHONE()
     if not cleaned["phone"] and not email:
-        errors.setdefault(f"{prefix}phone", "Give a phone number or an e-mail address (or both).")
+        errors.setdefault(f"{prefix}phone", NO_CONTACT())
     if cleaned["tier"] not in TIERS:
-        errors[f"{prefix}tier"] = f"Unknown tier '{str(cleaned['tier'])[:20]}'."
+        errors[f"{prefix}tier"] = UNKNOWN_TIER()
     if cleaned["locale"] not in LOCALES:
-        errors[f"{prefix}locale"] = "Choose English (en) or Chinese (zh_Hans)."
+        errors[f"{prefix}locale"] = UNKNOWN_LOCALE()
     if errors:
         raise ValidationFailed(errors)
     return cleaned
@@ -150,8 +163,7 @@ def preferred_owner_named(site_id: int, username: str | None) -> User | None:
                               User.site_id == site_id, User.active.is_(True))
     user = db.session.scalar(stmt)
     if user is None:
-        raise ValidationFailed({"preferred_owner": f"No active colleague called '{name}' "
-                                                   "at the customer's site."})
+        raise ValidationFailed({"preferred_owner": UNKNOWN_OWNER(name=name)})
     return user
 
 
@@ -173,6 +185,16 @@ def create_customer(site_id: int, data: CustomerInput, prefix: str = "") -> Cust
     db.session.add(customer)
     db.session.flush()
     return customer
+
+
+def find_or_create_customer(site_id: int, data: CustomerInput) -> tuple[Customer, bool]:
+    """The site's customer with the same phone digits or e-mail (`find_existing_customer`),
+    left unchanged, else a new one from `data` (checked by `clean_customer_input`).
+    Returns the customer and whether it was created."""
+    known = find_existing_customer(site_id, data.phone, data.email)
+    if known is not None:
+        return known, False
+    return create_customer(site_id, data), True
 
 
 def update_customer(

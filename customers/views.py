@@ -13,6 +13,7 @@ from core import inputs
 from core.clock import utcnow
 from core.forms import apply_errors, form_status, select_choices
 from core.validation import ValidationFailed
+from customers.complainants import recent_complainants, repeat_complainants
 from customers.forms import CustomerForm
 from customers.models import Customer
 from customers.services import (
@@ -74,9 +75,18 @@ def _search_row(customer: Customer, recent_tickets: int) -> dict:
 @bp.route("/")
 @permission_required("work_tickets")
 def index():
+    """A search; before any search, who complained more than once lately and who complained
+    last (the customers the desk is most likely to be asked about)."""
     query = request.args.get("q", "")
-    found = search_customers(visible_site_ids(current_user), query, limit=50) if query else []
-    return render_template("customers/index.html", query=query, customers=found)
+    sites = visible_site_ids(current_user)
+    if query:
+        found = search_customers(sites, query, limit=50)
+        return render_template("customers/index.html", query=query, customers=found)
+    now = utcnow()
+    return render_template(
+        "customers/index.html", query=query, customers=[],
+        repeat=repeat_complainants(sites, now), recent=recent_complainants(sites, now),
+    )
 
 
 @bp.route("/<int:customer_id>")

@@ -14,6 +14,7 @@ from auth.models import User
 from correspondence.inbound import receive_customer_words
 from customers.services import CustomerInput
 from extensions import db
+from sites.calendar import calendar_for
 from sites.models import Site
 from tickets.actions import perform
 from tickets.intake import CustomerComplaint, open_customer_ticket
@@ -64,7 +65,7 @@ def _own(ticket, owner: User, arrival: Arrival, at: datetime) -> None:
     category = _category(arrival.category)
     perform(ticket, "own", owner, {
         "acknowledgement": "Apologised and said we would sort it out today",
-        "next_contact_by": at + timedelta(hours=2),
+        "next_contact_by": calendar_for(ticket.site).add_business_time(at, timedelta(hours=3)),
         "dimension": category.dimension, "category_id": category.id,
     }, version=None, now=at)
 

@@ -32,24 +32,28 @@ if TYPE_CHECKING:
 class Play:
     """One ticket's walk through the workflow; each step moves the ticket's own clock on."""
 
-    def __init__(self, demo: "DemoBuilder", ticket: Ticket, story, at: datetime):
+    def __init__(self, demo: "DemoBuilder", ticket: Ticket, story, at: datetime,
+                 pace: float = 1.0):
         self.demo, self.ticket, self.story, self.at = demo, ticket, story, at
         self.rng = demo.rng
+        self.pace = pace  # below 1: a ticket of today, whose steps come quicker
 
     @property
     def owner(self) -> str:
         return self.ticket.owner.username
 
     def minutes(self, low: int, high: int) -> int:
-        return low + int(self.rng.random() * (high - low))
+        """A step's length, `low`-`high` minutes at the play's pace."""
+        return int((low + self.rng.random() * (high - low)) * self.pace)
 
     def hours(self, low: int, high: int) -> timedelta:
         """A promise `low`-`high` hours after the step it is given in."""
         return timedelta(minutes=self.minutes(low * 60, high * 60))
 
     def ahead(self) -> datetime:
-        """A promise still in the future now, for tickets that are open today."""
-        return self.demo.now + timedelta(minutes=self.minutes(3 * 60, 30 * 60))
+        """A promise still in the future now, for tickets that are open today: 3 to 10
+        hours of the site's opening time from now (never a time the hotel is closed)."""
+        return self.demo.business_ahead(timedelta(minutes=180 + int(self.rng.random() * 420)))
 
     def act(self, action: str, who: str, minutes: int, /, **data) -> None:
         """Take `action` `minutes` after the previous step; timedelta values count from then."""
@@ -241,6 +245,7 @@ def fix_offered_after_transfer(play: Play) -> None:
     play.accept()
     play.offer(committed=play.ahead())
     play.approve()
+    play.contact(promise=play.ahead())
 
 
 def fix_offered_countered(play: Play) -> None:
@@ -252,6 +257,7 @@ def fix_offered_countered(play: Play) -> None:
     play.offer(raised, committed=play.ahead(), action=play.story.fix + " Credit raised after "
                "the guest's counter-offer.")
     play.approve()
+    play.contact(promise=play.ahead())
 
 
 def awaiting_fix(play: Play) -> None:
@@ -357,28 +363,47 @@ DESKS = ("desk", "desk", "desk2", "desk2", "super")
 
 @dataclass(frozen=True)
 class Batch:
-    """`count` tickets opened `ages` days ago (spread evenly), then walked by `script`."""
+    """`count` tickets opened `ages` days ago (spread evenly), then walked by `script`.
+
+    A ticket still open is aged by its deadline instead: opened so that `share` of its
+    `clock`'s target (business time, the site's policy) has passed by now, spread evenly,
+    e.g. (0.2, 0.6) on track, (0.8, 0.95) at risk, above 1 missed. Its steps are sped up
+    to fit before now: `takes` is how many minutes the script's steps last at most at
+    full pace."""
 
     script: Callable[[Play], None]
     count: int
     ages: tuple[float, float]
     owners: tuple[str, ...] = DESKS
     kind: str = "any"
+    clock: str = "fix_offered"
+    share: tuple[float, float] | None = None
+    takes: int = 0
 
 
 OPEN, RECENT, OLD = (1.5, 4.5), (1.5, 9.0), (10.0, 58.0)
+NEW = (0.02, 0.95)
+ON_TRACK, AT_RISK, MISSED = (0.15, 0.6), (0.8, 0.92), (1.25, 1.6)
+# The open tickets tell today's story: most on track, two close to a deadline (a new one
+# nobody has taken yet, an owned one still without a fix), and two past one (a complaint
+# left waiting, and one escalated after a broken promise).
 PLAN = (
-    Batch(stay_new, 4, (0.02, 0.95), owners=()),
-    Batch(stay_owned, 3, OPEN),
-    Batch(stay_owned, 1, OPEN, kind="safety"),
-    Batch(owned_transfer_pending, 1, OPEN, owners=("desk",)),
-    Batch(owned_escalated, 1, OPEN),
-    Batch(stay_fix_offered, 3, OPEN),
-    Batch(fix_offered_after_transfer, 1, OPEN, owners=("desk",)),
-    Batch(fix_offered_countered, 1, OPEN, owners=("super",)),
-    Batch(awaiting_fix, 1, OPEN, owners=("desk",), kind="big"),
-    Batch(awaiting_fix, 1, OPEN, owners=("desk2",), kind="huge"),
-    Batch(awaiting_decline, 2, OPEN, owners=("desk", "desk2"), kind="decline"),
+    Batch(stay_new, 2, NEW, owners=(), clock="first_response", share=ON_TRACK),
+    Batch(stay_new, 1, NEW, owners=(), clock="first_response", share=AT_RISK),
+    Batch(stay_new, 1, NEW, owners=(), clock="first_response", share=MISSED),
+    Batch(stay_owned, 2, OPEN, share=ON_TRACK, takes=480),
+    Batch(stay_owned, 1, OPEN, share=AT_RISK, takes=480),
+    Batch(stay_owned, 1, OPEN, kind="safety", share=ON_TRACK, takes=480),
+    Batch(owned_transfer_pending, 1, OPEN, owners=("desk",), share=ON_TRACK, takes=600),
+    Batch(owned_escalated, 1, OPEN, share=MISSED, takes=780),
+    Batch(stay_fix_offered, 3, OPEN, share=(0.5, 0.7), takes=840),
+    Batch(fix_offered_after_transfer, 1, OPEN, owners=("desk",), share=(0.5, 0.7),
+          takes=1150),
+    Batch(fix_offered_countered, 1, OPEN, owners=("super",), share=(0.5, 0.7), takes=1400),
+    Batch(awaiting_fix, 1, OPEN, owners=("desk",), kind="big", share=ON_TRACK, takes=720),
+    Batch(awaiting_fix, 1, OPEN, owners=("desk2",), kind="huge", share=ON_TRACK, takes=720),
+    Batch(awaiting_decline, 2, OPEN, owners=("desk", "desk2"), kind="decline",
+          share=ON_TRACK, takes=780),
     Batch(stay_resolved, 10, RECENT),
     Batch(stay_resolved, 1, RECENT, kind="safety"),
     Batch(resolved_after_reopen, 1, (5.0, 9.0)),

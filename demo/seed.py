@@ -7,7 +7,6 @@ deterministic for a given moment and relative to `core.clock.utcnow()`.
 """
 
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -22,7 +21,7 @@ from correspondence.starter_replies import add_starter_templates
 from customers.models import Customer
 from customers.services import CustomerInput, create_customer
 from demo.customer_side import seed_customer_side
-from demo.plays import DESKS, OLD, PLAN, STORY_KINDS, Play
+from demo.plays import DESKS, OLD, PLAN, STORY_KINDS, Batch, Play
 from demo.stories import (
     ACKS,
     CHANNEL_CYCLE,
@@ -34,9 +33,11 @@ from demo.stories import (
     Story,
 )
 from extensions import db
+from sites.calendar import calendar_for
 from sites.models import Site
 from sites.services import SiteInput, create_site, find_site
 from sla.hours import parse_hours_spec
+from sla.store import policy_for
 from tickets.categories import DEFAULT_CATEGORIES, active_categories, ensure_default_categories
 from tickets.intake import NewTicket, open_ticket
 from tickets.models import Category
@@ -112,13 +113,14 @@ def _demo_random() -> random.Random:
 class Case:
     """One ticket to create: when, about what, for whom, and how far it gets."""
 
-    script: Callable[[Play], None]
+    batch: Batch
     story: Story | DeclineStory
     owner: str | None
     channel: str
     customer: Customer
     ages: tuple[float, float]
     span: tuple[float, float]
+    share: float | None = None
     at: datetime | None = None
     booking_ref: str = ""
 
@@ -152,10 +154,14 @@ class DemoBuilder:
             for number in range(batch.count):
                 owner = batch.owners[number % len(batch.owners)] if batch.owners else None
                 ages = spread(batch.ages, number, batch.count)
+                share = None
+                if batch.share is not None:
+                    low, high = spread(batch.share, number, batch.count)
+                    share = low + (high - low) * self.rng.random()
                 customer = self.rng.choices(people, weights)[0]
                 ref = f"RH{self.rng.randrange(10**6):06d}" if self.rng.random() < 0.4 else ""
-                case = Case(batch.script, self.draw(batch.kind), owner, channels.pop(),
-                            customer, ages, batch.ages, booking_ref=ref)
+                case = Case(batch, self.draw(batch.kind), owner, channels.pop(),
+                            customer, ages, batch.ages, share=share, booking_ref=ref)
                 result.append(case)
         return result
 
@@ -188,12 +194,46 @@ class DemoBuilder:
                     return moments[int(self.rng.random() * len(moments))]
         return window[1]
 
+    def business_ago(self, amount: timedelta) -> datetime:
+        """The latest moment from which `amount` of the site's business time has passed by
+        now (to the second)."""
+        calendar = calendar_for(self.site)
+        early, late = self.now - timedelta(days=OLD[1]), self.now
+        while late - early > timedelta(seconds=1):
+            middle = early + (late - early) / 2
+            if calendar.business_time_between(middle, self.now) >= amount:
+                early = middle
+            else:
+                late = middle
+        return early.replace(microsecond=0)
+
+    def business_ahead(self, amount: timedelta) -> datetime:
+        """The moment by which `amount` of the site's business time will have passed."""
+        return calendar_for(self.site).add_business_time(self.now, amount)
+
+    def deadline_time(self, case: Case) -> datetime:
+        """When an open ticket was opened: `case.share` of its deciding clock's target ago
+        (the target of its class, severity and customer tier, in business time)."""
+        dimension = self.category(case.story.category).dimension
+        severity = "critical" if getattr(case.story, "safety", False) else case.story.severity
+        target = policy_for(self.site).target(case.batch.clock, dimension, severity,
+                                              case.customer.tier)
+        return self.business_ago(target * case.share)
+
+    def pace(self, case: Case) -> float:
+        """How quickly an open ticket's steps come: all within 80% of its age."""
+        if not case.batch.takes:
+            return 1.0
+        age = (self.now - case.at).total_seconds() / 60
+        return min(1.0, 0.8 * age / case.batch.takes)
+
     def open(self, case: Case) -> Play:
         """Open the ticket; the owner takes it on the spot at the desk, or a little later."""
         category = self.category(case.story.category)
         on_the_spot = case.channel == Channel.FRONT_DESK and case.owner is not None
         opener = case.owner if on_the_spot else self.rng.choice(DESKS)
-        promise = case.at + timedelta(minutes=120 + int(self.rng.random() * 360))
+        pace = self.pace(case)
+        promise = case.at + timedelta(minutes=max(5, int((120 + self.rng.random() * 360) * pace)))
         data = NewTicket(
             site=self.site,
             channel=case.channel,
@@ -209,7 +249,7 @@ class DemoBuilder:
             ownership={"acknowledgement": self.rng.choice(ACKS), "next_contact_by": promise},
         )
         ticket = open_ticket(self.cast[opener], data, case.at)
-        play = Play(self, ticket, case.story, case.at)
+        play = Play(self, ticket, case.story, case.at, pace)
         if case.owner is not None and not on_the_spot:
             play.own(case.owner)
         return play
@@ -226,9 +266,12 @@ class DemoBuilder:
     def build(self, customers: list[tuple[Customer, int]]) -> int:
         cases = self.cases(customers)
         for case in cases:
-            case.at = self.opening_time(case.ages, case.span)
+            if case.share is None:
+                case.at = self.opening_time(case.ages, case.span)
+            else:
+                case.at = self.deadline_time(case)
         for case in sorted(cases, key=lambda c: c.at):
-            case.script(self.open(case))
+            case.batch.script(self.open(case))
         return len(cases)
 
 

@@ -8,7 +8,9 @@ objects and add rows; the ticket action around them writes the audit event and f
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from core.messages import define
 from core.validation import ValidationFailed
+from core.words import N_
 from extensions import db
 from followups.models import FollowUp, FollowUpAttempt
 from followups.rules import (
@@ -23,7 +25,11 @@ from sites.calendar import calendar_for
 from tickets.models import Ticket
 
 PLAN = (("check_in", CHECK_IN_AFTER_DAYS), ("survey", SURVEY_AFTER_DAYS))
-KIND_WORDS = {"check_in": "check-in", "survey": "survey"}
+NONE_OPEN = {
+    "check_in": define("follow_up.no_open_check_in",
+                       N_("There is no open check-in on this ticket.")),
+    "survey": define("follow_up.no_open_survey", N_("There is no open survey on this ticket.")),
+}
 
 
 def follow_up_dues(ticket: Ticket, resolved_at: datetime) -> list[tuple[str, datetime]]:
@@ -80,7 +86,7 @@ def _target(ticket: Ticket, kind: str) -> FollowUp:
     for follow_up in open_follow_ups(ticket):
         if follow_up.kind == kind:
             return follow_up
-    raise ValidationFailed({"kind": f"There is no open {KIND_WORDS[kind]} on this ticket."})
+    raise ValidationFailed({"kind": NONE_OPEN[kind]()})
 
 
 def _summary(attempt: FollowUpAttempt) -> str:

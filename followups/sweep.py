@@ -18,7 +18,6 @@ from sqlalchemy.orm import joinedload
 from core.formatting import local_time
 from customers.models import Customer
 from extensions import db
-from followups.loop import KIND_WORDS
 from followups.models import SURVEY_MAIL_KIND, FollowUp
 from followups.survey_link import expires_at, survey_url
 from outbox.queue import enqueue
@@ -47,14 +46,16 @@ def _overdue_unreminded(now: datetime):
 
 def remind_overdue(now: datetime) -> int:
     """Tell each overdue follow-up's ticket owner once (site supervisors if nobody owns it)."""
+    from notifications.kinds import FOLLOW_UP_DUE, FOLLOW_UP_WORDS
     from notifications.services import active_supervisors, notify
+    from notifications.wording import At
 
     due = _overdue_unreminded(now)
     for follow_up in due:
         ticket = follow_up.ticket
-        message = (
-            f"{ticket.ref}: the {KIND_WORDS[follow_up.kind]} with {ticket.customer.name} is "
-            f"due ({local_time(follow_up.due_at, ticket.site)})."
+        message = FOLLOW_UP_DUE(
+            ref=ticket.ref, what=FOLLOW_UP_WORDS[follow_up.kind](),
+            customer=ticket.customer.name, due=At(follow_up.due_at, ticket.site.timezone),
         )
         recipients = [ticket.owner] if ticket.owner else active_supervisors(ticket.site)
         notify(recipients, "follow_up_due", message, ticket=ticket, now=now)

@@ -1,6 +1,6 @@
 """The role-fitting start page: what needs this person now."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from auth.permissions import has_permission
@@ -25,3 +25,9 @@ def index():
     if has_permission(current_user, "approve_fixes"):
         sections["approvals"] = _preview(queries.awaiting_approval(current_user))
     return render_template("home/index.html", user=current_user, sections=sections)
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Pages without our <head> (API documents, files) still get the icon browsers ask for."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)

@@ -11,6 +11,7 @@ from outbox.sender import send_due
 
 sla_cli = AppGroup("sla", help="SLA clocks and escalation.")
 scheduler_cli = AppGroup("scheduler", help="The timed jobs.")
+notifications_cli = AppGroup("notifications", help="Notifications to staff.")
 
 
 @click.command("init-db")
@@ -40,13 +41,27 @@ def sweep_command() -> None:
         click.echo(line)
 
 
+@notifications_cli.command("digest")
+def digest_command() -> None:
+    """Queue the daily digests due now, then send what is due in the outbox."""
+    from notifications.digest import send_digests
+
+    mailed = send_digests(utcnow())
+    finish(True)
+    counts = send_due(utcnow())
+    click.echo(f"Daily digests queued: {mailed}.")
+    if counts:
+        click.echo("Mail: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
 @scheduler_cli.command("run")
 def scheduler_run_command() -> None:
     """Run the timed jobs in this process until stopped (production: one such process)."""
     from jobs.schedule import build_scheduler
 
     click.echo("Scheduler running: SLA sweep every minute, outbox every 15 seconds, weekly "
-               "reports on Mondays 08:00 site time. Stop with Ctrl+C.")
+               "reports on Mondays 08:00 site time, daily digests from 08:00 site time. "
+               "Stop with Ctrl+C.")
     scheduler = build_scheduler(current_app._get_current_object(), blocking=True)
     try:
         scheduler.start()
@@ -58,3 +73,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(init_db_command)
     app.cli.add_command(sla_cli)
     app.cli.add_command(scheduler_cli)
+    app.cli.add_command(notifications_cli)

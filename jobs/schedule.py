@@ -1,7 +1,8 @@
 """The schedule (APScheduler): the SLA sweep every minute, the outbox every 15 seconds,
 every five minutes a look at whether a site's Monday 08:00 has come, to store and mail
-last week's report, once a day the retention rule for inactive customers, and every minute
-the customers' mail from IMAP_URL when it is set. Each job
+last week's report, every fifteen minutes a look at whose daily notification digest is due,
+once a day the retention rule for inactive customers, and every minute the customers' mail
+from IMAP_URL when it is set. Each job
 runs behind `core.transaction.run_job`: one commit on success, a rollback and a log line
 on failure, never an exception into the scheduler.
 
@@ -67,6 +68,15 @@ def run_weekly_reports(app: Flask) -> None:
         log.info("weekly report stored: %s", line)
 
 
+def run_digests(app: Flask) -> None:
+    """The daily notification digests due now (each user's from 08:00 at their site)."""
+    from notifications.digest import send_digests
+
+    mailed = run_job(app, "notification digests", lambda: send_digests(utcnow()))
+    if mailed:
+        log.info("notification digests: %d mail(s) queued", mailed)
+
+
 def run_retention(app: Flask) -> None:
     """Anonymise customers inactive beyond CUSTOMER_RETENTION_MONTHS (off when unset)."""
     from privacy.retention import anonymise_inactive
@@ -99,6 +109,7 @@ JOBS = (
     (run_sweep, timedelta(minutes=1), "sla-sweep"),
     (run_outbox, timedelta(seconds=15), "outbox"),
     (run_weekly_reports, timedelta(minutes=5), "weekly-reports"),
+    (run_digests, timedelta(minutes=15), "notification-digests"),
     (run_retention, timedelta(days=1), "retention"),
 )
 

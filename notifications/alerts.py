@@ -17,9 +17,12 @@ from datetime import datetime
 from sqlalchemy import select
 
 from auth.models import User
+from core.messages import Message
 from core.vocabulary import Role, Status
 from extensions import db
+from notifications import kinds
 from notifications.services import active_managers, active_supervisors, notify
+from notifications.wording import Money
 from sla.ladder import Step
 from tickets import signals
 from tickets.escalation import STEP_EVENTS
@@ -39,41 +42,40 @@ def _approvers(ticket: Ticket) -> list[User]:
     return able or active_managers()
 
 
-def _pending(ticket: Ticket) -> tuple[list, str]:
+def _pending(ticket: Ticket) -> tuple[list, Message]:
     if ticket.pending_approval_kind == "decline":
-        return [ticket.signoff_requested_from], f"{ticket.ref}: a decline waits for your sign-off."
+        return [ticket.signoff_requested_from], kinds.DECLINE_WAITS(ref=ticket.ref)
     offer = ticket.current_offer
-    amount = f"{offer.compensation} {offer.currency}" if offer else ""
-    return _approvers(ticket), f"{ticket.ref}: a fix of {amount} waits for your approval."
+    amount = Money(offer.compensation, offer.currency) if offer else "—"
+    return _approvers(ticket), kinds.FIX_WAITS(ref=ticket.ref, amount=amount)
 
 
-def _escalated(ticket: Ticket, actor: User) -> tuple[list, str]:
+def _escalated(ticket: Ticket, actor: User) -> tuple[list, Message]:
     level = ticket.escalation_level
-    people = active_managers() if level >= 2 else active_supervisors(ticket.site)
-    who = "managers" if level >= 2 else "supervisors"
-    return people + [ticket.owner], (
-        f"{ticket.ref}: escalated by hand to {who} (level {level}) by {actor.display_name}."
-    )
+    if level >= 2:
+        people, told = active_managers(), kinds.ESCALATED_TO_MANAGERS
+    else:
+        people, told = active_supervisors(ticket.site), kinds.ESCALATED_TO_SUPERVISORS
+    return people + [ticket.owner], told(ref=ticket.ref, level=level, actor=actor.display_name)
 
 
-def _recipients_and_message(ticket: Ticket, action: str, actor: User) -> tuple[list, str]:
-    owner = ticket.owner
+def _recipients_and_message(ticket: Ticket, action: str,
+                            actor: User) -> tuple[list, Message | None]:
+    owner, ref, name = ticket.owner, ticket.ref, actor.display_name
     if action in (Action.OFFER_FIX, Action.DECLINE) and ticket.status == Status.AWAITING_APPROVAL:
         return _pending(ticket)
     if action in ("transfer", "reassign") and ticket.pending_transfer_to is not None:
-        return [ticket.pending_transfer_to], (
-            f"{ticket.ref}: {actor.display_name} hands this ticket to you; accept it to own it."
-        )
+        return [ticket.pending_transfer_to], kinds.HANDED_TO_YOU(ref=ref, actor=name)
     if action == "reassign":
-        return [owner], f"{ticket.ref}: {actor.display_name} gave this ticket to you."
+        return [owner], kinds.GIVEN_TO_YOU(ref=ref, actor=name)
     if action == "escalate":
         return _escalated(ticket, actor)
     if action in ("approve", "reject"):
-        verb = "approved" if action == "approve" else "sent back"
-        return [owner], f"{ticket.ref}: {actor.display_name} {verb} your request."
+        told = kinds.REQUEST_APPROVED if action == "approve" else kinds.REQUEST_SENT_BACK
+        return [owner], told(ref=ref, actor=name)
     if action == "reopen":
-        return [owner], f"{ticket.ref}: reopened by {actor.display_name}."
-    return [], ""
+        return [owner], kinds.REOPENED_BY(ref=ref, actor=name)
+    return [], None
 
 
 def after_step(ticket: Ticket, action: str, actor: User | None, now: datetime) -> None:
@@ -93,7 +95,7 @@ def _on_step(ticket: Ticket, *, action: str, actor: User | None, data: dict,
     after_step(ticket, action, actor, now)
 
 
-CUSTOMER_CHANNEL_WORDS = {"web": "through the web form", "email": "by e-mail"}
+GUEST_COMPLAINED = {"web": kinds.GUEST_COMPLAINED_WEB, "email": kinds.GUEST_COMPLAINED_EMAIL}
 
 
 def _site_desk_and_supervisors(site) -> list[User]:
@@ -108,8 +110,7 @@ def _site_desk_and_supervisors(site) -> list[User]:
 def _customer_opened(ticket: Ticket, now: datetime) -> None:
     """A ticket the guest opened (the web form, e-mail) waits for someone at the site to own
     it: the site's front desk and supervisors are told (in their site's hours)."""
-    how = CUSTOMER_CHANNEL_WORDS.get(ticket.channel, f"by {ticket.channel}")
-    message = f"{ticket.ref}: a guest complained {how}. Own it."
+    message = GUEST_COMPLAINED.get(ticket.channel, kinds.GUEST_COMPLAINED)(ref=ticket.ref)
     notify(_site_desk_and_supervisors(ticket.site), "customer_opened", message, ticket=ticket,
            now=now)
 
@@ -121,7 +122,7 @@ def _on_opened(ticket: Ticket, *, actor: User | None, now: datetime) -> None:
         _customer_opened(ticket, now)
     if not ticket.is_safety:
         return
-    message = f"{ticket.ref}: safety or health complaint at {ticket.site.name}. Act now."
+    message = kinds.SAFETY_COMPLAINT(ref=ticket.ref, site=ticket.site.name)
     recipients = active_managers() + active_supervisors(ticket.site)
     notify(recipients, "safety", message, ticket=ticket, critical=True, now=now)
 

@@ -1,9 +1,12 @@
 """Create and read notifications. Plain functions: callers own the transaction.
 
-Non-critical notifications wait for the recipient's site hours (`deliver_after`); critical
-ones are delivered at once. A recipient with an e-mail address also gets one mail, put in
-the outbox in the same transaction and due at `deliver_after`; `outbox.sender.send_due`
-sends it (nothing here talks to SMTP).
+A notification says a declared message (`notifications.kinds`), stored as its code and
+parameters and rendered in the reader's language when read. Non-critical notifications
+wait for the recipient's site hours (`deliver_after`); critical ones are delivered at
+once. A recipient with an e-mail address also gets one mail, written in their language and
+put in the outbox in the same transaction, due at `deliver_after`; `outbox.sender.send_due`
+sends it (nothing here talks to SMTP). A recipient who chose the daily digest gets the
+non-critical ones in it instead (`notifications.digest`).
 """
 
 import textwrap
@@ -11,12 +14,15 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import Select, func, select, update
 
 from auth.models import User
+from core.messages import Message, ensure_message
 from core.vocabulary import Role
 from extensions import db
 from notifications.models import Notification
+from notifications.wording import stored
 from outbox.queue import enqueue
 from outbox.smtp import SUBJECT_PREFIX
 from sites.calendar import calendar_for
@@ -35,10 +41,16 @@ def _distinct_active(recipients: Iterable[User | None]) -> list[User]:
     return people
 
 
+def mail_locale(person: User) -> str:
+    """The language of mail to a member of staff: theirs, else the app's default (a mail
+    has no browser to ask)."""
+    return person.locale or current_app.config.get("BABEL_DEFAULT_LOCALE") or "en"
+
+
 def notify(
     recipients: Iterable[User | None],
     kind: str,
-    message: str,
+    message: Message,
     *,
     ticket=None,
     critical: bool = False,
@@ -48,18 +60,22 @@ def notify(
 ) -> list[Notification]:
     """One notification per distinct active recipient, added and flushed (not committed).
 
-    Non-critical ones become visible when the recipient's site next opens; critical ones
-    at `now`. A recipient with an address also gets one outbox mail due at `deliver_after`
-    (`body_html` is its HTML version).
+    `kind` says what happened (e.g. "sla_at_risk"); `message`, a declared Message, what
+    the recipient is told. Non-critical ones become visible when the recipient's site next
+    opens; critical ones at `now`. A recipient with an address also gets one outbox mail
+    due at `deliver_after` (`body_html` is its HTML version), or, on the daily digest and
+    not critical, a line in the next digest.
     """
+    ensure_message(message, where="a notification")
+    params = stored(message) if isinstance(message, Message) else None
     rows, opening = [], {}
     for person in _distinct_active(recipients):
         if not critical and person.site_id not in opening:
             opening[person.site_id] = calendar_for(person.site).next_open(now)
         deliver_after = now if critical else opening[person.site_id]
         row = Notification(
-            recipient=person, ticket=ticket, kind=kind, message=message, critical=critical,
-            link=link, created_at=now, deliver_after=deliver_after,
+            recipient=person, ticket=ticket, kind=kind, message=str(message), params=params,
+            critical=critical, link=link, created_at=now, deliver_after=deliver_after,
         )
         db.session.add(row)
         rows.append(row)
@@ -71,9 +87,14 @@ def notify(
 
 
 def _queue_mail(row: Notification, body_html: str | None, now: datetime) -> None:
-    if not row.recipient.email:
+    person = row.recipient
+    if not person.email:
         return
-    subject, body = compose(row, current_app.config)
+    if person.daily_digest and not row.critical:
+        row.digest_pending = True
+        return
+    with force_locale(mail_locale(person)):
+        subject, body = compose(row, current_app.config)
     enqueue(kind=MAIL_KIND, to_address=row.recipient.email, subject=subject, body_text=body,
             body_html=body_html, due_at=row.deliver_after, notification_id=row.id, now=now)
 
@@ -131,13 +152,40 @@ def mark_all_read(user: User, now: datetime) -> int:
     return db.session.execute(stmt).rowcount
 
 
-def compose(row: Notification, config: Mapping) -> tuple[str, str]:
-    """Subject and plain-text body of a notification's mail."""
-    first_line = row.message.strip().splitlines()[0] if row.message.strip() else row.kind
-    subject = SUBJECT_PREFIX + textwrap.shorten(first_line, width=70, placeholder="…")
-    body = row.message
+def shortened(text: str, width: int) -> str:
+    """At most `width` characters: cut at a space where there is one (English), else at the
+    width (Chinese has no spaces between words), with "…"."""
+    if len(text) <= width:
+        return text
+    cut = textwrap.shorten(text, width=width, placeholder="…")
+    return cut if len(cut) > width // 2 else text[:width - 1] + "…"
+
+
+def page_url(row: Notification, config: Mapping) -> str | None:
+    """The full address of the page a notification is about (its ticket, else its link)."""
     if row.ticket_ref:
-        body += f"\n\n{config['SITE_URL'].rstrip('/')}/tickets/{row.ticket_ref}"
-    elif row.link:
-        body += f"\n\n{config['SITE_URL'].rstrip('/')}{row.link}"
-    return subject, body
+        return f"{config['SITE_URL'].rstrip('/')}/tickets/{row.ticket_ref}"
+    if row.link:
+        return f"{config['SITE_URL'].rstrip('/')}{row.link}"
+    return None
+
+
+def mark_ticket_read(user: User, ticket_id: int, now: datetime) -> int:
+    """Mark the user's delivered unread notifications about one ticket read; how many."""
+    stmt = (
+        update(Notification)
+        .where(*_delivered(user, now), Notification.read_at.is_(None),
+               Notification.ticket_id == ticket_id)
+        .values(read_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
+    return db.session.execute(stmt).rowcount
+
+
+def compose(row: Notification, config: Mapping) -> tuple[str, str]:
+    """Subject and plain-text body of a notification's mail, in the current locale."""
+    text = row.text.strip()
+    first_line = text.splitlines()[0] if text else row.kind
+    subject = SUBJECT_PREFIX + shortened(first_line, 70)
+    url = page_url(row, config)
+    return subject, text + (f"\n\n{url}" if url else "")

@@ -50,6 +50,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from auth.models import User
 from core.domain_errors import Conflict, Refused
+from core.messages import define
+from core.words import N_
 from customers.models import EMAIL_ON_FILE, Customer
 from extensions import db
 from followups.loop import end_open_follow_ups
@@ -64,14 +66,19 @@ ERASED_EVENT = "customer_erased"
 CUSTOMER_WORDS = ("description", "desired_outcome")
 STAFF_TEXTS = ("acknowledgement", "outcome", "root_cause_note", "beyond_expectation",
                "decline_reason", "alternative_offered")
+# The erasure event's note, by why the data was erased (rendered in the reader's language).
 NOTES = {
-    ON_REQUEST: "The customer's personal data was erased on request.",
-    BY_RETENTION: "The customer's personal data was erased by the retention rule.",
+    ON_REQUEST: define("privacy.erased_on_request",
+                       N_("The customer's personal data was erased on request.")),
+    BY_RETENTION: define("privacy.erased_by_retention",
+                         N_("The customer's personal data was erased by the retention rule.")),
 }
 CONFIRM_WORD = "ERASE"
 FOLLOW_UP_OUTCOME = "unreachable"
-ALREADY_ERASED = "This customer's personal data has already been erased."
-TICKET_CHANGED = "One of the customer's tickets changed meanwhile; nothing was erased. Try again."
+ALREADY_ERASED = define("privacy.already_erased",
+                        N_("This customer's personal data has already been erased."))
+TICKET_CHANGED = define("privacy.ticket_changed", N_(
+    "One of the customer's tickets changed meanwhile; nothing was erased. Try again."))
 
 
 @dataclass
@@ -114,7 +121,7 @@ def _claim(customer: Customer, now: datetime) -> None:
         .values(erased_at=now)
     )
     if db.session.execute(stmt).rowcount != 1:
-        raise Refused(ALREADY_ERASED)
+        raise Refused(ALREADY_ERASED())
 
 
 def _customer_words(tickets: list[Ticket], messages: list, subjects: list[str]) -> list[str]:
@@ -232,11 +239,11 @@ def erase_customer(customer: Customer, actor: User | None, now: datetime,
         for ticket in tickets:
             changes = {"personal_data": [None, f"erased ({reason})"],
                        **_anonymise_ticket(ticket, scrubber, now, done)}
-            record_event(ticket, actor, ERASED_EVENT, now, changes, NOTES[reason])
+            record_event(ticket, actor, ERASED_EVENT, now, changes, NOTES[reason]())
         _anonymise_customer(customer, scrubber, now)
         log_entry(customer, ERASED, reason, actor, now, done.counts())
     try:
         db.session.flush()
     except StaleDataError:
-        raise Conflict(TICKET_CHANGED) from None
+        raise Conflict(TICKET_CHANGED()) from None
     return done

@@ -87,6 +87,7 @@ def _ticket(ticket: Ticket, files: list) -> dict:
         "status_link": status_url(ticket),
         **columns(ticket),
         "category": ticket.category.name if ticket.category else None,
+        "category_zh": ticket.category.name_zh if ticket.category else None,
         "owner": _username(ticket.owner),
         "opened_by": _username(ticket.opened_by),
         "events": [{**columns(event), "actor": _username(event.actor)}

@@ -23,7 +23,7 @@ from customers.models import Customer
 from extensions import db
 from followups.models import FollowUp
 from mailin.models import InboundMail
-from notifications.models import Notification
+from notifications.models import Notification, NotificationDigest
 from outbox.models import OutboxMessage
 from tickets.models import Attachment, Ticket, TicketEvent
 
@@ -100,10 +100,15 @@ def addressed_to_customer(survey_ids: list[int], addresses: set[str],
 
 def naming_customer(survey_ids: list[int], alert_ids: list[int], addresses: set[str],
                     ticket_ids: list[int] = ()):
-    """Outbox rows addressed to the customer, or staff mails of notifications about them."""
+    """Outbox rows addressed to the customer, or staff mails of notifications about them
+    (one by one, or the daily digests that listed them)."""
+    digests = (select(NotificationDigest.outbox_id)
+               .join(Notification, Notification.digest_id == NotificationDigest.id)
+               .where(Notification.id.in_(alert_ids), NotificationDigest.outbox_id.is_not(None)))
     return or_(
         addressed_to_customer(survey_ids, addresses, ticket_ids),
         OutboxMessage.notification_id.in_(alert_ids),
+        OutboxMessage.id.in_(digests),
     )
 
 

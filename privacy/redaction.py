@@ -110,13 +110,18 @@ def redact_ticket_events(rows: list, scrubber: Scrubber) -> dict[int, int]:
 
 
 def redact_notifications(alert_ids: list[int], scrubber: Scrubber) -> int:
+    """The English text and the stored parameters (e.g. the customer's name in a follow-up
+    reminder) of each notification about their tickets."""
     table = Notification.__table__
     rows = db.session.execute(
-        select(table.c.id, table.c.message).where(table.c.id.in_(alert_ids))
+        select(table.c.id, table.c.message, table.c.params).where(table.c.id.in_(alert_ids))
     ).all()
     changed = [
-        {"row_id": row.id, "message": scrubber.text(row.message or "")}
-        for row in rows if scrubber.text(row.message or "") != (row.message or "")
+        {"row_id": row.id, "message": scrubber.text(row.message or ""),
+         "params": scrubber.value(row.params)}
+        for row in rows
+        if scrubber.text(row.message or "") != (row.message or "")
+        or scrubber.value(row.params) != row.params
     ]
     _write(table, changed)
     return len(changed)

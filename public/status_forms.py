@@ -9,6 +9,7 @@ from wtforms import SubmitField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from core import inputs
+from core.messages import shown
 from tickets import files
 
 MESSAGE_TEXT = 5000
@@ -30,7 +31,7 @@ class CleanText:
         try:
             field.data = inputs.clean_text(field.data, max_length=MESSAGE_TEXT)
         except inputs.InputError as refused:
-            raise ValidationError(refused.reason) from None
+            raise ValidationError(shown(refused.reason)) from None
         if self.required and not field.data:
             raise ValidationError(NEEDED)
 

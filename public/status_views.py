@@ -44,6 +44,7 @@ from correspondence.links import (
     open_ticket_link,
 )
 from extensions import csrf, limiter
+from notifications.kinds import CUSTOMER_ACCEPTED, CUSTOMER_ASKED_ELSE
 from notifications.services import notify
 from public.blueprint import bp
 from public.language import chosen_language, use_language
@@ -140,9 +141,8 @@ def _back_to(ticket: Ticket):
 def _tell_owner_of_answer(ticket: Ticket, response: str, now) -> None:
     if ticket.owner is None:
         return
-    words = "accepted the fix offered" if response == "accepted" else "asked for something else"
-    notify([ticket.owner], "customer_answered",
-           f"{ticket.ref}: the customer {words} on their status page.", ticket=ticket, now=now)
+    told = CUSTOMER_ACCEPTED if response == "accepted" else CUSTOMER_ASKED_ELSE
+    notify([ticket.owner], "customer_answered", told(ref=ticket.ref), ticket=ticket, now=now)
 
 
 def _answer(ticket: Ticket, form: AnswerForm, token: str, now, locale: str):

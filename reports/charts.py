@@ -1,8 +1,9 @@
 """Server-rendered SVG charts for the weekly report: no script, no inline style (the
 Content-Security-Policy allows neither); colours come from CSS classes in app.css.
 
-Each chart is an accessible image (`role="img"` with a title and a description), and
-each bar or point may link to the ticket list behind it.
+Each chart is titled and described for screen readers: an image (`role="img"`), or a
+group when its bars or points link to the ticket list behind them (the link's name is the
+label and value it shows).
 """
 
 from dataclasses import dataclass, field
@@ -49,12 +50,16 @@ def _link(inner: str, href: str | None, label: str) -> str:
 
 
 def _frame(body: str, *, height: float, title: str, desc: str, chart_id: str) -> Markup:
+    """The chart's <svg>: an image, or a group when its bars or points are links (an image's
+    content is not reachable by keyboard or screen reader, so it must hold no link)."""
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
     title_id, desc_id = escape(title_id), escape(desc_id)
+    role = "group" if "<a " in body else "img"
     # Every interpolated text is escape()d; the rest are formatted numbers and constants.
     return Markup(  # nosec B704  # see above: nothing unescaped reaches the markup
         f'<svg class="chart" id="{escape(chart_id)}" viewBox="0 0 {WIDTH} {_fmt(height)}" '
-        f'role="img" aria-labelledby="{title_id} {desc_id}" xmlns="http://www.w3.org/2000/svg">'
+        f'role="{role}" aria-labelledby="{title_id} {desc_id}" '
+        'xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{title_id}">{escape(title)}</title>'
         f'<desc id="{desc_id}">{escape(desc)}</desc>{body}</svg>'
     )
@@ -63,7 +68,7 @@ def _frame(body: str, *, height: float, title: str, desc: str, chart_id: str) ->
 def bar_chart(bars: list[Bar], *, title: str, desc: str, chart_id: str,
               maximum: float | None = None) -> Markup:
     """Horizontal bars, one row each, scaled to `maximum` (default: the largest value).
-    The whole row (label, bar, value) is the link, so an empty bar can still be opened."""
+    The whole row (label, bar, value) opens the link, so an empty bar can still be opened."""
     top = maximum if maximum is not None else max((b.value for b in bars), default=0)
     scale = (WIDTH - LABEL_WIDTH - VALUE_WIDTH) / top if top > 0 else 0
     rows = []
@@ -76,15 +81,19 @@ def bar_chart(bars: list[Bar], *, title: str, desc: str, chart_id: str,
             f'width="{_fmt(length)}" height="{BAR_HEIGHT}"><title>{escape(bar.label)}: '
             f"{escape(bar.text or _fmt(bar.value))}</title></rect>"
         )
-        row = (
+        texts = (
             f'<text class="chart-label" x="{LABEL_WIDTH - 8}" y="{_fmt(middle)}" '
             f'text-anchor="end" dominant-baseline="middle">{escape(bar.label)}</text>'
-            + rect
-            + f'<text class="chart-value" x="{_fmt(LABEL_WIDTH + length + 6)}" '
+            f'<text class="chart-value" x="{_fmt(LABEL_WIDTH + length + 6)}" '
             f'y="{_fmt(middle)}" dominant-baseline="middle">'
             f"{escape(bar.text or _fmt(bar.value))}</text>"
         )
-        rows.append(_link(row, bar.href, f"{bar.label}: {bar.text or _fmt(bar.value)}"))
+        # The link holds no text of its own (its name is its label, as the row reads), and a
+        # transparent target the size of the row, so even an empty bar can be clicked.
+        target = (f'<rect class="chart-target" x="0" y="{y}" width="{WIDTH}" '
+                  f'height="{BAR_HEIGHT}"/>' if bar.href else "")
+        rows.append(texts + _link(rect + target, bar.href,
+                                  f"{bar.label}: {bar.text or _fmt(bar.value)}"))
     height = max(len(bars), 1) * (BAR_HEIGHT + BAR_GAP)
     return _frame("".join(rows), height=height, title=title, desc=desc, chart_id=chart_id)
 

@@ -9,13 +9,18 @@ from datetime import datetime
 
 from auth.models import User
 from auth.permissions import has_permission
+from core.messages import define
 from core.validation import ValidationFailed
+from core.words import N_
 from extensions import db
-from reports.weeks import parse_week, previous_week, week_of
+from reports.weeks import WeekError, parse_week, previous_week, week_of
 from sites.models import Site
 from sites.services import find_site
 
 ALL_SITES = ("", "all")
+OWN_SITE_ONLY = define("report.own_site_only",
+                       N_("You can see the report of your own site only."))
+NO_SUCH_SITE = define("report.no_such_site", N_("No site called '%(name)s'."))
 
 
 @dataclass(frozen=True)
@@ -38,21 +43,21 @@ def _week(text: str | None, user: User, now: datetime) -> str:
         return last_full_week(user, now)
     try:
         return str(parse_week(text))
-    except ValueError as error:
-        raise ValidationFailed({"week": str(error)}) from None
+    except WeekError as error:
+        raise ValidationFailed({"week": error.reason}) from None
 
 
 def _site(text: str | None, user: User) -> Site | None:
     if not has_permission(user, "view_all_sites"):
         if text not in (None, *ALL_SITES) and text not in (str(user.site_id), user.site.name):
-            raise ValidationFailed({"site": "You can see the report of your own site only."})
+            raise ValidationFailed({"site": OWN_SITE_ONLY()})
         return user.site
     if text is None or text.strip().lower() in ALL_SITES:
         return None
     is_id = text.isascii() and text.isdigit() and len(text) < 10
     site = db.session.get(Site, int(text)) if is_id else find_site(text)
     if site is None:
-        raise ValidationFailed({"site": f"No site called '{text}'."})
+        raise ValidationFailed({"site": NO_SUCH_SITE(name=text[:80])})
     return site
 
 

@@ -134,17 +134,26 @@ def rows(figures: dict) -> list[tuple[Row, object, object]]:
     return [(row, lookup(current, row.path), lookup(previous, row.path)) for row in table]
 
 
-def as_csv(figures: dict) -> str:
-    """Plain numbers for a spreadsheet: empty cells where nothing was due."""
+def as_csv(figures: dict, category_names: dict[str, str] | None = None) -> str:
+    """Plain numbers for a spreadsheet: empty cells where nothing was due.
+
+    The figure names are the same in every language (a spreadsheet can compare downloads);
+    the last column, `category`, names a by_category row's category in the reader's
+    language (`category_names`: English name → shown name; the English name without it).
+    """
+    category_names = category_names or {}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["week", "site", "section", "figure", "this_week", "previous_week", "change"])
+    writer.writerow(["week", "site", "section", "figure", "this_week", "previous_week", "change",
+                     "category"])
     site = text_cell(figures.get("site") or "all sites")
     week = text_cell(figures["week"])
     for row, value, before in rows(figures):
         difference = change(value, before)
+        category = row.path[1] if row.section == "by_category" else ""
         writer.writerow([week, site, text_cell(row.section), text_cell(row.name),
-                         _cell(value), _cell(before), _cell(difference)])
+                         _cell(value), _cell(before), _cell(difference),
+                         text_cell(category_names.get(category, category))])
     return out.getvalue()
 
 

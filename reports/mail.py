@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from auth.models import User
+from core.messages import Message, word
 from core.vocabulary import Role
 from extensions import db
 from reports.models import ReportSnapshot
@@ -39,24 +40,31 @@ def recipients(snapshot: ReportSnapshot) -> list[User]:
     return based_there if several_sites and based_there else everyone
 
 
-def _message(figures: dict, where: str) -> str:
-    headline = ", ".join(f"{item['label']} {item['text']}" for item in key_figures(figures))
-    return _("Weekly recovery report %(week)s for %(where)s is ready: %(headline)s.",
-             week=figures["week"], where=where, headline=headline)
+def _message(snapshot: ReportSnapshot) -> Message:
+    """The notification: the week, the site (or all sites) and the headline figures, each
+    figure's label kept as its word so every reader reads it in their language."""
+    from notifications import kinds
+    from notifications.wording import Listing
+
+    with force_locale("en"):
+        items = key_figures(snapshot.figures)
+    headline = Listing(tuple(kinds.REPORT_FIGURE(label=word(item["label"]), value=item["text"])
+                             for item in items))
+    where = snapshot.site.name if snapshot.site else kinds.ALL_SITES()
+    return kinds.WEEKLY_REPORT(week=snapshot.figures["week"], where=where, headline=headline)
 
 
 def announce(snapshot: ReportSnapshot, now: datetime) -> int:
     """One notification (with HTML mail) per recipient, in their language; returns how many."""
-    from notifications.services import notify
+    from notifications.services import mail_locale, notify
 
     figures, link = snapshot.figures, report_path(snapshot.week, snapshot.site_id)
     url = current_app.config["SITE_URL"].rstrip("/") + link
-    people = recipients(snapshot)
+    message, people = _message(snapshot), recipients(snapshot)
     for person in people:
-        with force_locale(person.locale):
+        with force_locale(mail_locale(person)):
             where = snapshot.site.name if snapshot.site else _("all sites")
             html = render_template("reports/email.html", figures=figures, where=where,
                                    url=url, items=key_figures(figures))
-            notify([person], "weekly_report", _message(figures, where), now=now,
-                   link=link, body_html=html)
+        notify([person], "weekly_report", message, now=now, link=link, body_html=html)
     return len(people)

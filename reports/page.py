@@ -9,9 +9,16 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from core.formatting import money
 from core.vocabulary import CLOCK_LABELS, Dimension, values
 from reports.charts import Bar, Series, bar_chart, line_chart, pareto_chart
-from tickets.labels import DIMENSION_LABELS, REMEDY_LABELS, ROOT_CAUSE_LABELS
+from tickets.labels import (
+    DIMENSION_LABELS,
+    REMEDY_LABELS,
+    ROOT_CAUSE_LABELS,
+    field_label,
+    value_label,
+)
 
 Drill = Callable[..., str]
 SLA_CLOCKS_CHARTED = ("first_response", "resolution")
@@ -83,7 +90,7 @@ def _amount_or_count(entry: dict) -> float:
 def _money_text(entry: dict, currency: str) -> str:
     if entry["total"] is None:
         return _("%(n)s offers", n=entry["count"])
-    return f"{entry['total']} {currency} ({entry['count']})"
+    return f"{money(entry['total'], currency)} ({entry['count']})"
 
 
 def _compensation(figures: dict, drill: Drill) -> Markup:
@@ -116,3 +123,28 @@ def charts(figures: dict, drill: Drill) -> Charts:
         pareto=_pareto(figures, drill),
         compensation=_compensation(figures, drill),
     )
+
+
+GROUP_FIELDS = {"cause": "root_cause", "remedy": "fix"}
+GROUP_VALUE_LABELS = {"remedy": REMEDY_LABELS, "cause": ROOT_CAUSE_LABELS}
+
+
+def group_labels(group: dict[str, str], category_names: dict[str, str],
+                 owner_names: dict[str, str]) -> list[str]:
+    """The drill-down's filters as people read them ("Category: 噪音"), never the codes,
+    English category names or usernames the link carries."""
+    shown = []
+    for name, value in group.items():
+        if name == "unclassified":
+            shown.append(_("Unclassified"))
+            continue
+        if name == "category":
+            label = category_names.get(value, value)
+        elif name == "owner":
+            label = owner_names.get(value, value)
+        elif name in GROUP_VALUE_LABELS:
+            label = GROUP_VALUE_LABELS[name].get(value, value)
+        else:
+            label = value_label(name, value)
+        shown.append(f"{field_label(GROUP_FIELDS.get(name, name))}: {label}")
+    return shown

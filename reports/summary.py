@@ -8,7 +8,10 @@ Counts change by their difference; percentages by percentage points; an unknown 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from core.formatting import money, number, percent
 
 COUNT, PERCENT, SCORE, MONEY, MINUTES = "count", "percent", "score", "money", "minutes"
 
@@ -60,19 +63,22 @@ def _number(value) -> Decimal | None:
 
 def show(value, kind: str, currency: str | None = None) -> str:
     """A value as people read it; "—" when unknown."""
-    number = _number(value)
-    if number is None:
+    amount = _number(value)
+    if amount is None:
         return "—"
     if kind == PERCENT:
-        return f"{number:.1f} %"
+        return percent(amount)
     if kind == SCORE:
-        return f"{number:.1f} / 5"
+        return _("%(score)s / 5", score=number(amount, places=1))
     if kind == MONEY:
-        return f"{number:,.2f}" + (f" {currency}" if currency else "")
+        return money(amount, currency)
     if kind == MINUTES:
-        hours, minutes = divmod(int(number), 60)
-        return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
-    return f"{number:,}"
+        hours, minutes = divmod(int(amount), 60)
+        if hours:
+            return _("%(hours)s h %(minutes)s min", hours=number(hours),
+                     minutes=f"{minutes:02d}")
+        return _("%(minutes)s min", minutes=minutes)
+    return number(amount)
 
 
 def change(value, previous) -> Decimal | None:
@@ -92,14 +98,15 @@ def show_change(value, previous, kind: str) -> str:
     sign = "+" if difference > 0 else "−"
     size = abs(difference)
     if kind == PERCENT:
-        return f"{sign}{size:.1f} pts"
+        return _("%(sign)s%(points)s pts", sign=sign,
+                 points=number(size, places=1))
     if kind == SCORE:
-        return f"{sign}{size:.1f}"
+        return f"{sign}{number(size, places=1)}"
     if kind == MONEY:
-        return f"{sign}{size:,.2f}"
+        return f"{sign}{money(size, None)}"
     if kind == MINUTES:
         return f"{sign}{show(size, MINUTES)}"
-    return f"{sign}{size:,}"
+    return f"{sign}{number(size)}"
 
 
 def key_figures(figures: dict) -> list[dict]:

@@ -18,22 +18,25 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from auth.permissions import ensure, has_permission, permission_required
+from auth.services import find_user
 from core import inputs
 from core.clock import utcnow
 from core.downloads import attachment_disposition
-from core.formatting import site_zone
+from core.formatting import current_locale, site_zone
+from core.messages import shown
 from core.validation import ValidationFailed
 from extensions import db
 from reports.choice import ReportChoice, choose
 from reports.figures import figure_tickets
 from reports.formats import as_csv, indexed
 from reports.labels import FIGURE_LABELS
-from reports.page import charts, is_empty
+from reports.page import charts, group_labels, is_empty
 from reports.snapshots import report_for, store
 from reports.summary import key_figures, show, show_change
-from reports.weeks import parse_week, parse_week_near, shift_week
+from reports.weeks import WeekError, parse_week, parse_week_near, shift_week
 from sites.models import Site
 from tickets import queries
+from tickets.categories import names_by_english
 from tickets.models import Ticket
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -43,15 +46,19 @@ DRILL_GROUPS = ("dimension", "category", "channel", "severity", "owner", "remedy
 
 def _choice() -> ReportChoice:
     """The requested week and site, or 404 for a site out of reach and 400 for a bad week
-    (malformed, or beyond `reports.weeks.parse_week_near`'s reach)."""
+    (malformed, or beyond `reports.weeks.parse_week_near`'s reach); the error page says
+    why, in the reader's language."""
     now, week = utcnow(), request.args.get("week")
     try:
         if week:
             parse_week_near(week, now.date())
         return choose(current_user, week, request.args.get("site"), now)
     except ValidationFailed as failed:
+        for reason in failed.fields.values():
+            flash(shown(reason), "danger")
         abort(404 if "site" in failed.fields else 400, failed.message)
-    except ValueError as refused:
+    except WeekError as refused:
+        flash(shown(refused.reason), "danger")
         abort(400, f"week: {refused}")
 
 
@@ -94,7 +101,8 @@ def weekly_csv():
     figures, _snapshot = report_for(choice.week, choice.site, utcnow())
     where = choice.site.name if choice.site else "all-sites"
     filename = f"recovery-report-{choice.week}-{where}.csv".replace(" ", "-")
-    return Response(as_csv(figures), mimetype="text/csv",
+    names = names_by_english(current_locale())
+    return Response(as_csv(figures, names), mimetype="text/csv",
                     headers={"Content-Disposition": attachment_disposition(filename)})
 
 
@@ -135,7 +143,17 @@ def tickets():
                              error_out=False)
     ensure(current_user, "view_reports", choice.site_id)
     return render_template("reports/tickets.html", pagination=pagination, choice=choice,
-                           figure=figure, title=FIGURE_LABELS.get(figure, figure), group=group)
+                           figure=figure, title=FIGURE_LABELS.get(figure, figure),
+                           filters=group_labels(group, names_by_english(current_locale()),
+                                                _owner_names(group)))
+
+
+def _owner_names(group: dict) -> dict[str, str]:
+    """The display name of the owner a drill-down is filtered by (the link names the user)."""
+    if "owner" not in group:
+        return {}
+    owner = find_user(group["owner"])
+    return {owner.username: owner.display_name} if owner is not None else {}
 
 
 def report_day(iso_moment: str | None, site: Site | None = None, shift_days: int = 0) -> str:
@@ -150,6 +168,7 @@ def report_day(iso_moment: str | None, site: Site | None = None, shift_days: int
 def init_app(app) -> None:
     app.add_template_filter(report_day, "report_day")
     app.add_template_global(show, "report_show")
+    app.add_template_global(lambda: names_by_english(current_locale()), "category_names")
     app.add_template_global(show_change, "report_change")
     app.add_template_global(has_permission, "has_permission")
     app.add_template_global(indexed, "report_indexed")

@@ -12,12 +12,29 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from core.inputs import FILTER_YEARS_AHEAD, FILTER_YEARS_BACK, years_from
+from core.messages import define
+from core.words import N_
 
+NOT_A_WEEK = define("week.malformed", N_(
+    "'%(text)s' is not an ISO week: use YYYY-Www, for example 2026-W47."))
+YEAR_OUT_OF_RANGE = define("week.year_out_of_range", N_(
+    "'%(text)s': the year must be between %(low)s and %(high)s."))
+NO_SUCH_WEEK = define("week.no_such_week",
+                      N_("'%(text)s': %(year)s has weeks 1 to %(last)s only."))
+OUT_OF_REACH = define("week.out_of_reach", N_("Choose a week from %(earliest)s to %(latest)s."))
 _WEEK_PATTERN = re.compile(r"([0-9]{4})-[Ww]([0-9]{2})")
 _MIN_YEAR, _MAX_YEAR = 1900, 9998
 
 Zone = ZoneInfo | str
 Window = tuple[datetime, datetime]
+
+
+class WeekError(ValueError):
+    """A week refused; `reason` (a declared message, also the error's text) says why."""
+
+    def __init__(self, reason) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass(frozen=True, order=True)
@@ -41,28 +58,28 @@ def weeks_in_year(year: int) -> int:
 
 
 def parse_week(text: str) -> IsoWeek:
-    """``YYYY-Www`` (``w`` accepted) → IsoWeek; ValueError naming the problem otherwise."""
+    """``YYYY-Www`` (``w`` accepted) → IsoWeek; WeekError naming the problem otherwise."""
     found = _WEEK_PATTERN.fullmatch(text.strip()) if isinstance(text, str) else None
     if found is None:
-        shown = text[:20] if isinstance(text, str) else text
-        raise ValueError(f"'{shown}' is not an ISO week: use YYYY-Www, for example 2026-W47.")
+        shown = text[:20] if isinstance(text, str) else str(text)[:20]
+        raise WeekError(NOT_A_WEEK(text=shown))
     year, number = int(found.group(1)), int(found.group(2))
     if not _MIN_YEAR <= year <= _MAX_YEAR:
-        raise ValueError(f"'{text}': the year must be between {_MIN_YEAR} and {_MAX_YEAR}.")
+        raise WeekError(YEAR_OUT_OF_RANGE(text=text, low=_MIN_YEAR, high=_MAX_YEAR))
     last = weeks_in_year(year)
     if not 1 <= number <= last:
-        raise ValueError(f"'{text}': {year} has weeks 1 to {last} only.")
+        raise WeekError(NO_SUCH_WEEK(text=text, year=year, last=last))
     return IsoWeek(year, number)
 
 
 def parse_week_near(text: str, today: date) -> IsoWeek:
     """`parse_week`, and within reach of `today`: from FILTER_YEARS_BACK (20) years before
-    to FILTER_YEARS_AHEAD (1) year after (`core.inputs`); ValueError naming the range."""
+    to FILTER_YEARS_AHEAD (1) year after (`core.inputs`); WeekError naming the range."""
     week = parse_week(text)
     earliest = week_of_date(years_from(today, -FILTER_YEARS_BACK))
     latest = week_of_date(years_from(today, FILTER_YEARS_AHEAD))
     if not earliest <= week <= latest:
-        raise ValueError(f"Choose a week from {earliest} to {latest}.")
+        raise WeekError(OUT_OF_REACH(earliest=str(earliest), latest=str(latest)))
     return week
 
 

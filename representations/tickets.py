@@ -4,6 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from followups.models import FollowUp, FollowUpAttempt
+from tickets.audit import event_note
 from tickets.deadlines import CLOCK_NAMES
 from tickets.models import Attachment, FixOffer, Ticket, TicketEvent
 from tickets.template_helpers import ticket_clocks
@@ -49,6 +50,7 @@ def ticket_summary(ticket: Ticket) -> dict:
         "channel": ticket.channel,
         "dimension": ticket.dimension,
         "category": ticket.category.name if ticket.category else None,
+        "category_zh": ticket.category.name_zh if ticket.category else None,
         "severity": ticket.severity,
         "is_safety": ticket.is_safety,
         "description": ticket.description,
@@ -85,13 +87,15 @@ def fix_offer_json(offer: FixOffer) -> dict:
 
 
 def event_json(event: TicketEvent) -> dict:
+    """One event; `action` and `changes` keep their codes and usernames (for programs), a
+    note the system wrote is in the caller's language (what a person wrote, as written)."""
     return {
         "id": event.id,
         "action": event.action,
         "actor": event.actor.username if event.actor else None,
         "created_at": iso(event.created_at),
         "changes": event.changes,
-        "note": event.note,
+        "note": event_note(event),
     }
 
 

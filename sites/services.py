@@ -22,7 +22,9 @@ from sqlalchemy import func, select
 
 from core import inputs
 from core.clock import utcnow
+from core.messages import Message, define
 from core.validation import ValidationFailed
+from core.words import N_
 from extensions import db
 from sites.models import (
     DEFAULT_FRONT_DESK_LIMIT,
@@ -54,6 +56,35 @@ RESERVED_CODES = frozenset({
     "www",
 })
 INTAKE_MAX = 254
+NAME_MAX = 80
+
+CODE_LENGTH = define("site.code_length", N_("Use %(low)s to %(high)s characters."))
+CODE_FORM = define("site.code_form", N_(
+    "Use lowercase letters, digits and hyphens only, starting and ending with a letter or "
+    "digit (for example bund-hotel)."))
+CODE_RESERVED = define("site.code_reserved",
+                       N_("'%(code)s' is a reserved word; choose another code."))
+CODE_TAKEN = define("site.code_taken", N_("The code '%(code)s' is already used by another site."))
+INTAKE_NOT_AN_ADDRESS = define("site.intake_not_an_address",
+                               N_("Enter an e-mail address such as complaints@example.com."))
+INTAKE_TAKEN = define("site.intake_taken",
+                      N_("The address %(address)s is already used by another site."))
+HOLIDAY_NOT_A_DATE = define("site.holiday_not_a_date",
+                            N_("Line %(line)s: '%(text)s' is not a date (use YYYY-MM-DD)."))
+HOLIDAY_REFUSED = define("site.holiday_refused", N_("Line %(line)s: %(reason)s"))
+LIMIT_NOT_AN_AMOUNT = define("site.limit_not_an_amount",
+                             N_("Give the limit as an amount such as 200 or 200.00."))
+LIMIT_NEGATIVE = define("site.limit_negative", N_("The limit must be zero or more."))
+LIMIT_TOO_BIG = define("site.limit_too_big", N_(
+    "The limit must be below 1,000,000, with at most two decimals."))
+NAME_REQUIRED = define("site.name_required", N_("A site needs a name."))
+NAME_TAKEN = define("site.name_taken", N_("A site called '%(name)s' already exists."))
+NOT_A_TIMEZONE = define("site.not_a_timezone", N_(
+    "'%(zone)s' is not an IANA time zone (for example Asia/Shanghai)."))
+TOO_FEW_HOURS = define("site.too_few_hours",
+                       N_("The site must be open at least one hour a week."))
+NOT_A_CURRENCY = define("site.not_a_currency",
+                        N_("'%(currency)s' is not an ISO 4217 currency code."))
 
 
 @dataclass
@@ -85,15 +116,14 @@ def slug_of(name: str) -> str:
     return slug[:CODE_MAX].rstrip("-")
 
 
-def code_problem(code: str) -> str | None:
+def code_problem(code: str) -> Message | None:
     """Why `code` cannot be a public code (its form alone, not whether it is taken), or None."""
     if not CODE_MIN <= len(code) <= CODE_MAX:
-        return f"Use {CODE_MIN} to {CODE_MAX} characters."
+        return CODE_LENGTH(low=CODE_MIN, high=CODE_MAX)
     if not CODE_PATTERN.fullmatch(code):
-        return ("Use lowercase letters, digits and hyphens only, starting and ending with a "
-                "letter or digit (for example bund-hotel).")
+        return CODE_FORM()
     if code in RESERVED_CODES:
-        return f"'{code}' is a reserved word; choose another code."
+        return CODE_RESERVED(code=code)
     return None
 
 
@@ -126,14 +156,15 @@ def default_code(name: str, site: Site | None = None) -> str:
 
 
 def clean_public_code(value: str, site: Site | None = None) -> str:
-    """A code a manager typed, stripped and lower-cased; ValueError says why it is refused.
+    """A code a manager typed, stripped and lower-cased; ValueError (its argument a
+    declared message) says why it is refused.
     A site's own code is kept as it is (a code given before these rules stays valid)."""
     code = value.strip().lower()
     if site is not None and code == site.public_code:
         return code
     problem = code_problem(code)
     if problem is None and _code_taken(code, site):
-        problem = f"The code '{code}' is already used by another site."
+        problem = CODE_TAKEN(code=code)
     if problem is not None:
         raise ValueError(problem)
     return code
@@ -141,21 +172,21 @@ def clean_public_code(value: str, site: Site | None = None) -> str:
 
 def clean_intake_address(value: str, site: Site | None = None) -> str | None:
     """A valid e-mail address, lower-cased, used by no other site (None when empty);
-    ValueError says why it is refused."""
+    ValueError (its argument a declared message) says why it is refused."""
     text = value.strip()
     if not text:
         return None
     if len(text) > INTAKE_MAX:
-        raise ValueError(f"Use at most {INTAKE_MAX} characters.")
+        raise ValueError(inputs.TOO_LONG(limit=INTAKE_MAX))
     try:
         address = validate_email(text, check_deliverability=False).normalized.lower()
     except EmailNotValidError:
-        raise ValueError("Enter an e-mail address such as complaints@example.com.") from None
+        raise ValueError(INTAKE_NOT_AN_ADDRESS()) from None
     stmt = select(Site.id).where(func.lower(Site.intake_address) == address)
     if site is not None and site.id is not None:
         stmt = stmt.where(Site.id != site.id)
     if db.session.scalar(stmt) is not None:
-        raise ValueError(f"The address {address} is already used by another site.")
+        raise ValueError(INTAKE_TAKEN(address=address))
     return address
 
 
@@ -165,7 +196,7 @@ def _clean_code_fields(data: SiteInput, site: Site | None, cleaned: dict, errors
         try:
             cleaned["public_code"] = clean_public_code(data.public_code, site)
         except ValueError as exc:
-            errors["public_code"] = str(exc)
+            errors["public_code"] = exc.args[0]
     elif site is None:
         cleaned["public_code"] = default_code(cleaned["name"]) if "name" not in errors else None
     elif data.public_code is not None:
@@ -174,13 +205,13 @@ def _clean_code_fields(data: SiteInput, site: Site | None, cleaned: dict, errors
         try:
             cleaned["intake_address"] = clean_intake_address(data.intake_address, site)
         except ValueError as exc:
-            errors["intake_address"] = str(exc)
+            errors["intake_address"] = exc.args[0]
 
 
 def parse_holidays(text: str, today: date | None = None) -> list[tuple[date, str]]:
     """One holiday per line: `YYYY-MM-DD optional name` (name up to 120 characters), each
     within HOLIDAY_YEARS years of `today` (default: the clock's). Raises ValueError naming
-    the line."""
+    the line (its argument a declared message)."""
     today = today or utcnow().date()
     holidays: dict[date, str] = {}
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -191,14 +222,12 @@ def parse_holidays(text: str, today: date | None = None) -> list[tuple[date, str
         try:
             day = inputs.parse_day(day_text)
         except inputs.InputError:
-            raise ValueError(
-                f"line {number}: '{day_text[:20]}' is not a date (use YYYY-MM-DD)"
-            ) from None
+            raise ValueError(HOLIDAY_NOT_A_DATE(line=number, text=day_text[:20])) from None
         try:
             inputs.check_day(day, today, years_back=HOLIDAY_YEARS, years_ahead=HOLIDAY_YEARS)
             holidays[day] = inputs.clean_text(name, max_length=120)
         except inputs.InputError as refused:
-            raise ValueError(f"line {number}: {refused.reason}") from None
+            raise ValueError(HOLIDAY_REFUSED(line=number, reason=refused.reason)) from None
     return sorted(holidays.items())
 
 
@@ -207,17 +236,18 @@ def format_holidays(site: Site) -> str:
 
 
 def _parse_limit(value: str | Decimal) -> Decimal:
+    """A compensation limit; ValueError (its argument a declared message) otherwise."""
     text = str(value).strip()
     if not text.isascii() or len(text) > 20:
-        raise ValueError("must be an amount such as 200 or 200.00")
+        raise ValueError(LIMIT_NOT_AN_AMOUNT())
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        raise ValueError("must be an amount such as 200 or 200.00") from None
+        raise ValueError(LIMIT_NOT_AN_AMOUNT()) from None
     if not amount.is_finite() or amount < 0:
-        raise ValueError("must be zero or more")
+        raise ValueError(LIMIT_NEGATIVE())
     if amount >= MAX_LIMIT or amount != amount.quantize(Decimal("0.01")):
-        raise ValueError("must be below 1,000,000 with at most two decimals")
+        raise ValueError(LIMIT_TOO_BIG())
     return amount.quantize(Decimal("0.01"))
 
 
@@ -248,35 +278,33 @@ def clean_site_input(data: SiteInput, site: Site | None = None) -> dict:
         raise ValidationFailed(errors)
     cleaned: dict = {"name": data.name.strip()}
     if not cleaned["name"]:
-        errors["name"] = "A site needs a name."
-    elif len(cleaned["name"]) > 80:
-        errors["name"] = "Use at most 80 characters."
+        errors["name"] = NAME_REQUIRED()
+    elif len(cleaned["name"]) > NAME_MAX:
+        errors["name"] = inputs.TOO_LONG(limit=NAME_MAX)
     elif _name_taken(cleaned["name"], site):
-        errors["name"] = f"A site called '{cleaned['name']}' already exists."
+        errors["name"] = NAME_TAKEN(name=cleaned["name"])
     cleaned["timezone"] = data.timezone.strip()
     if cleaned["timezone"] not in available_timezones():
-        errors["timezone"] = (
-            f"'{cleaned['timezone']}' is not an IANA time zone (for example Asia/Shanghai)."
-        )
+        errors["timezone"] = NOT_A_TIMEZONE(zone=cleaned["timezone"])
     try:
         hours = parse_hours_spec(data.hours)
         if hours.minutes_per_week < MIN_OPEN_MINUTES_PER_WEEK:
-            raise HoursSpecError("The site must be open at least one hour a week.")
+            raise HoursSpecError(TOO_FEW_HOURS())
         cleaned["hours_spec"] = format_hours_spec(hours)
     except HoursSpecError as exc:
-        errors["hours"] = str(exc)
+        errors["hours"] = exc.reason
     cleaned["currency"] = data.currency.strip().upper()
     if cleaned["currency"] not in list_currencies():
-        errors["currency"] = f"'{data.currency.strip()}' is not an ISO 4217 currency code."
+        errors["currency"] = NOT_A_CURRENCY(currency=data.currency.strip())
     try:
         cleaned["holidays"] = parse_holidays(data.holidays)
     except ValueError as exc:
-        errors["holidays"] = str(exc)
+        errors["holidays"] = exc.args[0]
     for field in ("front_desk_limit", "supervisor_limit"):
         try:
             cleaned[field] = _parse_limit(getattr(data, field))
         except ValueError as exc:
-            errors[field] = f"The limit {exc}."
+            errors[field] = exc.args[0]
     _clean_code_fields(data, site, cleaned, errors)
     if errors:
         raise ValidationFailed(errors)

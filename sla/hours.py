@@ -9,13 +9,41 @@ A slot may end at ``24:00``. Days without a group are closed.
 from dataclasses import dataclass
 from datetime import time
 
+from core.messages import define
+from core.words import N_
+
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ALWAYS_OPEN_SPEC = "24/7"
 MINUTES_PER_DAY = 24 * 60
 
+BAD_RANGE = define("hours.bad_range", N_("'%(slot)s' is not a valid time range."))
+BAD_TIME_FORMAT = define("hours.bad_time_format",
+                         N_("'%(token)s': times are written HH:MM, e.g. 09:00-18:00."))
+NOT_A_TIME = define("hours.not_a_time", N_("'%(token)s': %(time)s is not a time of day."))
+NOT_A_SLOT = define("hours.not_a_slot",
+                    N_("'%(token)s': a slot is written as start-end, e.g. 09:00-18:00."))
+SLOT_BACKWARDS = define("hours.slot_backwards",
+                        N_("'%(token)s': the slot must end after it starts."))
+UNKNOWN_DAY = define("hours.unknown_day", N_(
+    "'%(token)s': days are mon, tue, wed, thu, fri, sat, sun (or a range like mon-fri)."))
+DAYS_BACKWARDS = define("hours.days_backwards",
+                        N_("'%(token)s': write day ranges from Monday towards Sunday."))
+SLOTS_OVERLAP = define("hours.slots_overlap",
+                       N_("%(day)s: slots %(earlier)s and %(later)s overlap."))
+HOURS_REQUIRED = define("hours.required", N_("Enter the business hours, or 24/7."))
+DAYS_THEN_HOURS = define("hours.days_then_hours", N_(
+    "'%(group)s': give the days, then the hours, e.g. mon-fri 09:00-18:00."))
+DAY_TWICE = define("hours.day_twice", N_("'%(group)s': %(day)s is listed twice."))
+NEVER_OPEN = define("hours.never_open", N_("The site must be open at some time in the week."))
+
 
 class HoursSpecError(ValueError):
-    """The spec is malformed; the message names the offending part."""
+    """The spec is malformed; `reason` (a declared Message, also the error's text) names
+    the offending part."""
+
+    def __init__(self, reason) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -27,7 +55,7 @@ class Slot:
 
     def __post_init__(self):
         if not 0 <= self.start < self.end <= MINUTES_PER_DAY:
-            raise HoursSpecError(f"'{self}' is not a valid time range.")
+            raise HoursSpecError(BAD_RANGE(slot=str(self)))
 
     def __str__(self) -> str:
         return f"{_format_minute(self.start)}-{_format_minute(self.end)}"
@@ -75,20 +103,20 @@ def _two_digits(text: str) -> bool:
 def _parse_minute(text: str, token: str) -> int:
     hours, sep, minutes = text.partition(":")
     if not (sep and _two_digits(hours) and _two_digits(minutes) and len(minutes) == 2):
-        raise HoursSpecError(f"'{token}': times are written HH:MM, e.g. 09:00-18:00.")
+        raise HoursSpecError(BAD_TIME_FORMAT(token=token))
     value = int(hours) * 60 + int(minutes)
     if int(minutes) > 59 or value > MINUTES_PER_DAY:
-        raise HoursSpecError(f"'{token}': {text} is not a time of day.")
+        raise HoursSpecError(NOT_A_TIME(token=token, time=text))
     return value
 
 
 def _parse_slot(token: str) -> Slot:
     start, sep, end = token.partition("-")
     if not sep:
-        raise HoursSpecError(f"'{token}': a slot is written as start-end, e.g. 09:00-18:00.")
+        raise HoursSpecError(NOT_A_SLOT(token=token))
     first, last = _parse_minute(start.strip(), token), _parse_minute(end.strip(), token)
     if first >= last:
-        raise HoursSpecError(f"'{token}': the slot must end after it starts.")
+        raise HoursSpecError(SLOT_BACKWARDS(token=token))
     return Slot(first, last)
 
 
@@ -96,9 +124,7 @@ def _day_index(name: str, token: str) -> int:
     try:
         return DAY_NAMES.index(name.strip().lower()[:3])
     except ValueError:
-        raise HoursSpecError(
-            f"'{token}': days are mon, tue, wed, thu, fri, sat, sun (or a range like mon-fri)."
-        ) from None
+        raise HoursSpecError(UNKNOWN_DAY(token=token)) from None
 
 
 def _parse_days(token: str) -> list[int]:
@@ -108,7 +134,7 @@ def _parse_days(token: str) -> list[int]:
         start = _day_index(first, token)
         end = _day_index(last, token) if sep else start
         if end < start:
-            raise HoursSpecError(f"'{part}': write day ranges from Monday towards Sunday.")
+            raise HoursSpecError(DAYS_BACKWARDS(token=part))
         days.extend(range(start, end + 1))
     return days
 
@@ -117,7 +143,7 @@ def _merge(slots: list[Slot], day: str) -> tuple[Slot, ...]:
     ordered = sorted(slots, key=lambda slot: slot.start)
     for earlier, later in zip(ordered, ordered[1:], strict=False):
         if later.start < earlier.end:
-            raise HoursSpecError(f"{day}: slots {earlier} and {later} overlap.")
+            raise HoursSpecError(SLOTS_OVERLAP(day=day, earlier=str(earlier), later=str(later)))
     return tuple(ordered)
 
 
@@ -125,7 +151,7 @@ def parse_hours_spec(spec: str) -> WeeklyHours:
     """Parse a spec into WeeklyHours, or raise HoursSpecError naming the bad token."""
     text = (spec or "").strip()
     if not text:
-        raise HoursSpecError("Enter the business hours, or 24/7.")
+        raise HoursSpecError(HOURS_REQUIRED())
     if text.lower() in (ALWAYS_OPEN_SPEC, "24x7", "always"):
         return ALWAYS_OPEN
     per_day: list[list[Slot]] = [[] for _ in DAY_NAMES]
@@ -133,20 +159,18 @@ def parse_hours_spec(spec: str) -> WeeklyHours:
     for group in filter(None, (part.strip() for part in text.split(";"))):
         days_token, _, slots_token = group.partition(" ")
         if not slots_token.strip():
-            raise HoursSpecError(
-                f"'{group}': give the days, then the hours, e.g. mon-fri 09:00-18:00."
-            )
+            raise HoursSpecError(DAYS_THEN_HOURS(group=group))
         days = _parse_days(days_token)
         repeated = seen.intersection(days)
         if repeated:
-            raise HoursSpecError(f"'{group}': {DAY_NAMES[min(repeated)]} is listed twice.")
+            raise HoursSpecError(DAY_TWICE(group=group, day=DAY_NAMES[min(repeated)]))
         seen.update(days)
         slots = [_parse_slot(token.strip()) for token in slots_token.split(",") if token.strip()]
         for day in days:
             per_day[day].extend(slots)
     hours = WeeklyHours(days=tuple(_merge(slots, DAY_NAMES[i]) for i, slots in enumerate(per_day)))
     if hours.minutes_per_week == 0:
-        raise HoursSpecError("The site must be open at some time in the week.")
+        raise HoursSpecError(NEVER_OPEN())
     return hours
 
 

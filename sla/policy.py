@@ -8,7 +8,9 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
+from core.messages import define
 from core.vocabulary import Clock, Dimension, Severity, Tier, values
+from core.words import N_
 
 CLOCKS = values(Clock)[:3]  # the clocks with targets (the next contact is a promise)
 DIMENSIONS = values(Dimension)
@@ -31,6 +33,14 @@ DEFAULT_TIER_MULTIPLIERS = {
 
 Targets = dict[str, dict[str, dict[str, int]]]
 
+NOT_A_WHOLE_NUMBER = define("sla.not_a_whole_number",
+                            N_("Enter a whole number from %(low)s to %(high)s."))
+NOT_A_FACTOR = define("sla.not_a_factor", N_("Enter a factor such as 0.75."))
+FACTOR_OUT_OF_RANGE = define("sla.factor_out_of_range", N_("Use a factor from 0.1 to 3."))
+DIGITS_ONLY = define("sla.digits_only", N_("Use the digits 0-9."))
+CLOCKS_OUT_OF_ORDER = define("sla.clocks_out_of_order",
+                             N_("First response ≤ fix offered ≤ resolution."))
+
 
 def default_targets() -> Targets:
     return {
@@ -43,7 +53,8 @@ def default_targets() -> Targets:
 
 
 class PolicyError(ValueError):
-    """Invalid policy input; `fields` names each bad field."""
+    """Invalid policy input; `fields` names each bad field with its reason (a declared
+    `core.messages.Message`)."""
 
     def __init__(self, fields: dict[str, str]):
         super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
@@ -122,22 +133,22 @@ def policy_from_json(data: dict | None) -> Policy:
 def _whole_number(raw, low: int, high: int) -> int:
     text = str(raw if raw is not None else "").strip()
     if not (text.isascii() and text.isdigit()):  # "²" and "١٢" pass isdigit alone
-        raise ValueError(f"Enter a whole number from {low} to {high}.")
+        raise ValueError(NOT_A_WHOLE_NUMBER(low=low, high=high))
     value = int(text)
     if not low <= value <= high:
-        raise ValueError(f"Enter a whole number from {low} to {high}.")
+        raise ValueError(NOT_A_WHOLE_NUMBER(low=low, high=high))
     return value
 
 
 def _multiplier(raw) -> Decimal:
     if not str(raw).strip().isascii():  # Decimal would read "١.٥" as 1.5
-        raise ValueError("Enter a factor such as 0.75.")
+        raise ValueError(NOT_A_FACTOR())
     try:
         value = Decimal(str(raw).strip())
     except InvalidOperation:
-        raise ValueError("Enter a factor such as 0.75.") from None
+        raise ValueError(NOT_A_FACTOR()) from None
     if not value.is_finite() or not Decimal("0.1") <= value <= Decimal("3"):
-        raise ValueError("Use a factor from 0.1 to 3.")
+        raise ValueError(FACTOR_OUT_OF_RANGE())
     return value.quantize(Decimal("0.01"))
 
 
@@ -159,26 +170,25 @@ def clean_policy(raw: dict) -> Policy:
                         raw.get(name), 1, MAX_TARGET_MINUTES
                     )
                 except ValueError as exc:
-                    errors[name] = str(exc)
+                    errors[name] = exc.args[0]
             clocks = targets[dimension][severity]
             if not any(target_field(dimension, severity, c) in errors for c in CLOCKS) and not (
                 clocks["first_response"] <= clocks["fix_offered"] <= clocks["resolution"]
             ):
                 errors[target_field(dimension, severity, "resolution")] = (
-                    "First response ≤ fix offered ≤ resolution."
-                )
+                    CLOCKS_OUT_OF_ORDER())
     multipliers = {}
     for tier in TIERS:
         try:
             multipliers[tier] = _multiplier(raw.get(f"tier-{tier}", ""))
         except ValueError as exc:
-            errors[f"tier-{tier}"] = str(exc)
+            errors[f"tier-{tier}"] = exc.args[0]
     numbers = {}
     for name, low, high in (("warning_percent", 10, 95), ("level2_delay_percent", 10, 400)):
         try:
             numbers[name] = _whole_number(raw.get(name), low, high)
         except ValueError as exc:
-            errors[name] = str(exc)
+            errors[name] = exc.args[0]
     if errors:
         raise PolicyError(errors)
     return Policy(targets=targets, tier_multipliers=multipliers, **numbers)

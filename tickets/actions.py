@@ -12,8 +12,10 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from auth.models import User
+from core.messages import Message, define
 from core.validation import ValidationFailed
 from core.vocabulary import Role, Status
+from core.words import N_
 from extensions import db
 from tickets import field_rules, registry, signals, workflow
 from tickets.audit import diff, record_event, snapshot
@@ -21,6 +23,8 @@ from tickets.cleaning import FieldErrors
 from tickets.deadlines import refresh_deadlines
 from tickets.errors import ActionForbidden, ActionRefused, TicketConflict
 from tickets.models import Ticket
+
+NOT_AN_ACTION = define("ticket.not_an_action", N_("'%(action)s' is not a ticket action."))
 
 
 def workflow_actor(ticket: Ticket, user: User | None) -> workflow.Actor:
@@ -68,14 +72,15 @@ def _checked(entry: registry.Entry, ticket: Ticket, actor: User | None, data: di
         )
     except workflow.TransitionRefused as refused:
         refusal = ActionForbidden if refused.forbidden else ActionRefused
-        raise refusal(refused.reason, template=refused.template,
-                      params=refused.params) from None
+        raise refusal(refused.reason) from None
     except FieldErrors as failed:
         raise ValidationFailed(failed.fields) from None
 
 
-def _apply(entry: registry.Entry, ticket: Ticket, actor, cleaned: dict, now) -> dict:
-    """Run the effect, move the ticket where the registry says; returns the audit changes."""
+def _apply(entry: registry.Entry, ticket: Ticket, actor, cleaned: dict, now,
+           note: Message | None = None) -> dict:
+    """Run the effect, move the ticket where the registry says; returns the audit changes.
+    A system step's declared `note` is recorded in place of the effect's (typed) one."""
     before, start = snapshot(ticket), Status(ticket.status)
     with db.session.no_autoflush:
         outcome = entry.effect(ticket, actor, cleaned, now)
@@ -90,7 +95,8 @@ def _apply(entry: registry.Entry, ticket: Ticket, actor, cleaned: dict, now) -> 
         flag_modified(ticket, "updated_at")  # every step is a change: one new version
         refresh_deadlines(ticket, now)
     changes = {**diff(before, snapshot(ticket)), **outcome.extra}
-    record_event(ticket, actor, str(entry.action), now, changes, outcome.note)
+    record_event(ticket, actor, str(entry.action), now, changes,
+                 outcome.note if note is None else note)
     return changes
 
 
@@ -102,14 +108,18 @@ def perform(
     *,
     version: int | None,
     now: datetime,
+    note: Message | None = None,
 ) -> Ticket:
-    """Apply `action` by `actor` (None = the system) to `ticket`, or raise a domain error."""
+    """Apply `action` by `actor` (None = the system) to `ticket`, or raise a domain error.
+
+    `note`: a system step's timeline note as a declared message (stored with its code, so
+    each reader sees it in their language); by default the note is what the data says."""
     ensure_fresh(ticket, version)
     entry = registry.entry_for(action)
     if entry is None:
-        raise ActionRefused(f"'{action}' is not a ticket action.")
+        raise ActionRefused(NOT_AN_ACTION(action=action))
     cleaned = _checked(entry, ticket, actor, data, now)
-    _apply(entry, ticket, actor, cleaned, now)
+    _apply(entry, ticket, actor, cleaned, now, note)
     try:
         db.session.flush()
     except StaleDataError:

@@ -2,9 +2,12 @@
 
 import re
 
-APOLOGY_ONLY_MESSAGE = (
-    "An apology alone is not a fix: say what will be done, by whom and when."
-)
+from core.messages import define
+from core.words import N_
+
+APOLOGY_ONLY = define("ticket.apology_only", N_(
+    "An apology alone is not a fix: say what will be done, by whom and when."))
+APOLOGY_ONLY_MESSAGE = APOLOGY_ONLY()
 
 _APOLOGY_PHRASES_ZH = (
     "非常抱歉", "十分抱歉", "很抱歉", "抱歉", "对不起", "不好意思", "道歉", "致歉", "深表歉意",

@@ -1,10 +1,20 @@
-"""The audit trail: snapshot a ticket, diff it, append an event. Events are never changed."""
+"""The audit trail: snapshot a ticket, diff it, append an event. Events are never changed.
+
+An event's note is either words a person or the customer wrote (kept as written) or a note
+the system wrote, which is a declared message (`core.messages`): the event keeps its code
+and parameters (`note_code`, `note_params`) beside the English text, and the timeline
+renders it in the reader's language (`event_note`). A parameter that is itself a message (a
+clock's name) is stored as its code and parameters too, so nothing stored is ever looked up
+in the catalogue: only the templates of the declared kinds are.
+"""
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import event
 
+from core.messages import KINDS, Message, shown
 from extensions import db
 from tickets.models import Ticket, TicketEvent
 
@@ -73,6 +83,44 @@ def diff(before: dict, after: dict) -> dict:
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
 
+def stored_params(message: Message) -> dict:
+    """A message's parameters as JSON: a nested message as {"code", "params"}."""
+    return {name: _stored_value(value) for name, value in message.params.items()}
+
+
+def _stored_value(value: Any) -> Any:
+    if isinstance(value, Message):
+        return {"code": value.code, "params": stored_params(value)}
+    if isinstance(value, Decimal):
+        return str(value)
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    raise TypeError(f"a stored message parameter must be plain JSON, not {value!r}")
+
+
+def restored_message(code: str | None, params: dict | None) -> Message | None:
+    """The message stored as `code` and `params`; None when the code is not declared
+    (a kind since removed): the caller shows the stored English text instead."""
+    kind = KINDS.get(code) if code else None
+    if kind is None:
+        return None
+    values = {}
+    for name, value in (params or {}).items():
+        if isinstance(value, dict) and "code" in value:
+            value = restored_message(value["code"], value.get("params"))
+            if value is None:
+                return None
+        values[name] = value
+    return Message(kind.code, kind.template, values)
+
+
+def event_note(entry: TicketEvent) -> str:
+    """The event's note for the reader: a system note rendered in the reader's language
+    (shown() needs the request's, or a forced, locale), anything else as written."""
+    message = restored_message(entry.note_code, entry.note_params)
+    return shown(message) if message is not None else entry.note
+
+
 def record_event(
     ticket: Ticket,
     actor,
@@ -81,14 +129,18 @@ def record_event(
     changes: dict | None = None,
     note: str = "",
 ) -> TicketEvent:
-    """Append one event to the ticket's trail, in the caller's transaction."""
+    """Append one event to the ticket's trail, in the caller's transaction. A `note` that
+    is a declared Message is stored with its code and parameters (see the module's doc)."""
+    is_message = isinstance(note, Message)
     entry = TicketEvent(
         ticket=ticket,
         actor=actor,
         action=action,
         created_at=now,
         changes=changes or {},
-        note=note,
+        note=str(note),
+        note_code=note.code if is_message else None,
+        note_params=stored_params(note) if is_message else None,
     )
     db.session.add(entry)
     return entry

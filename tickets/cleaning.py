@@ -1,17 +1,21 @@
 """The input cleaner: raw submitted values in, cleaned values or field errors out. Pure.
 
 One `Cleaner` serves one submission; each method checks one field and records either
-its cleaned value or a human reason. `FieldErrors` carries every reason at once.
+its cleaned value or a reason (a declared `core.messages.Message`). `FieldErrors`
+carries every reason at once.
 """
 
 from datetime import datetime
 
 from core import inputs
+from core.messages import define
+from core.words import N_
 from tickets.apology import APOLOGY_ONLY_MESSAGE, is_apology_only
-from tickets.money import parse_amount
+from tickets.money import NOT_AN_AMOUNT, parse_amount
 
 MAX_TEXT = 2000
-NOT_AN_AMOUNT = "Enter the amount as a number, e.g. 150.00."
+MOMENT_REQUIRED = define("input.moment_required", N_("Give a date and time."))
+YES_OR_NO = define("input.yes_or_no", N_("Answer yes or no."))
 
 
 class FieldErrors(Exception):
@@ -62,7 +66,7 @@ class Cleaner:
         value = self.raw(name)
         if value in (None, ""):
             if required:
-                self.errors[name] = "Give a date and time."
+                self.errors[name] = MOMENT_REQUIRED()
             else:
                 self.cleaned[name] = None
             return
@@ -90,14 +94,14 @@ class Cleaner:
         value = self.raw(name)
         if value in (None, ""):
             if required:
-                self.errors[name] = "Answer yes or no."
+                self.errors[name] = YES_OR_NO()
             else:
                 self.cleaned[name] = None
             return
         try:
             self.cleaned[name] = inputs.parse_flag(value)
         except inputs.InputError:
-            self.errors[name] = "Answer yes or no."
+            self.errors[name] = YES_OR_NO()
 
     def score(self, name: str, low: int, high: int) -> None:
         """An optional whole number from `low` to `high` (ASCII digits or an integer)."""
@@ -108,9 +112,9 @@ class Cleaner:
         try:
             self.cleaned[name] = inputs.parse_int(value, low=low, high=high)
         except inputs.InputError:
-            self.errors[name] = f"Give a whole number from {low} to {high}."
+            self.errors[name] = inputs.NOT_A_WHOLE_NUMBER(low=low, high=high)
 
-    def record_id(self, name: str, message: str) -> None:
+    def record_id(self, name: str, message) -> None:
         """A row's id: 1 to 2,147,483,647, a JSON integer or ASCII digits from a form."""
         try:
             self.cleaned[name] = inputs.parse_int(self.raw(name))
@@ -121,9 +125,9 @@ class Cleaner:
         """Money as ASCII digits (a number from JSON), see `tickets.money.parse_amount`."""
         value = self.raw(name)
         if isinstance(value, str) and (not value.isascii() or len(value) > 20):
-            self.errors[name] = NOT_AN_AMOUNT
+            self.errors[name] = NOT_AN_AMOUNT()
             return
         try:
             self.cleaned[name] = parse_amount(value)
         except ValueError as exc:
-            self.errors[name] = str(exc)
+            self.errors[name] = exc.args[0]

@@ -13,6 +13,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from auth.models import User
+from core.formatting import money as money_text
+from core.messages import define
 from core.validation import ValidationFailed
 from core.vocabulary import Role, Severity, Status
 from core.words import N_
@@ -21,11 +23,26 @@ from tickets import hooks
 from tickets.attachments import new_attachment
 from tickets.deadlines import restart_clock
 from tickets.errors import ActionForbidden, ActionRefused
+from tickets.field_rules import CHOOSE_A_CATEGORY
 from tickets.limits import empowerment_limit, within_limit
 from tickets.models import Category, FixOffer, PreventionAction, Ticket
 
 DONE = "done"
 EVERYONE = (Role.FRONT_DESK, Role.SUPERVISOR, Role.MANAGER)
+NO_SUCH_COLLEAGUE = define("ticket.no_such_colleague",
+                           N_("No active colleague called '%(username)s'."))
+WRONG_ROLE = define("ticket.colleague_wrong_role", N_("%(name)s cannot take this on (role)."))
+OTHER_SITE = define("ticket.colleague_other_site", N_("%(name)s works at another site."))
+ALREADY_OWNER = define("ticket.already_owner", N_("That person already owns this ticket."))
+CHOOSE_DIMENSION = define("ticket.choose_dimension", N_("Choose what kind of service failed."))
+OVER_OWN_LIMIT = define("ticket.over_own_limit", N_(
+    "This fix (%(amount)s) is above your own limit of %(limit)s: a manager must approve it."))
+NO_SUCH_PREVENTION = define("ticket.no_such_prevention",
+                            N_("This ticket has no such prevention action."))
+PREVENTION_ALREADY_DONE = define("ticket.prevention_already_done",
+                                 N_("That prevention action is already done."))
+SAFETY_STAYS_CRITICAL = define("ticket.safety_stays_critical",
+                               N_("A safety or health ticket stays critical."))
 
 
 @dataclass
@@ -46,11 +63,11 @@ def _colleague(username: str, ticket: Ticket, field_name: str, roles: tuple) -> 
         select(User).where(func.lower(User.username) == (username or "").strip().lower())
     )
     if user is None or not user.is_active:
-        raise ValidationFailed({field_name: f"No active colleague called '{username}'."})
+        raise ValidationFailed({field_name: NO_SUCH_COLLEAGUE(username=username)})
     if user.role not in roles:
-        raise ValidationFailed({field_name: f"{user.display_name} cannot take this on (role)."})
+        raise ValidationFailed({field_name: WRONG_ROLE(name=user.display_name)})
     if user.site_id != ticket.site_id and user.role != Role.MANAGER:
-        raise ValidationFailed({field_name: f"{user.display_name} works at another site."})
+        raise ValidationFailed({field_name: OTHER_SITE(name=user.display_name)})
     return user
 
 
@@ -58,7 +75,7 @@ def _new_holder(ticket: Ticket, data: dict) -> User:
     """The colleague a ticket is handed to (`to`): anyone of the site but its owner."""
     receiver = _colleague(data["to"], ticket, "to", EVERYONE)
     if receiver.id == ticket.owner_id:
-        raise ValidationFailed({"to": N_("That person already owns this ticket.")})
+        raise ValidationFailed({"to": ALREADY_OWNER()})
     return receiver
 
 
@@ -71,9 +88,6 @@ def _promise(ticket: Ticket, moment: datetime, now: datetime) -> None:
 
 
 ACKNOWLEDGEMENT_MAIL = {True: "send", False: "not sent (staff choice)"}
-
-
-CHOOSE_A_CATEGORY = "Choose a category."
 
 
 def _active_category(category_id: int | None) -> Category | None:
@@ -90,9 +104,9 @@ def _classification(ticket: Ticket, data: dict) -> tuple[str, Category]:
     category = _active_category(data.get("category_id") or ticket.category_id)
     errors = {}
     if dimension is None:
-        errors["dimension"] = "Choose what kind of service failed."
+        errors["dimension"] = CHOOSE_DIMENSION()
     if category is None:
-        errors["category_id"] = CHOOSE_A_CATEGORY
+        errors["category_id"] = CHOOSE_A_CATEGORY()
     if errors:
         raise ValidationFailed(errors)
     return dimension, category
@@ -203,10 +217,8 @@ def approve(ticket: Ticket, actor: User, data: dict, now: datetime) -> Outcome:
     offer = ticket.current_offer
     limit = empowerment_limit(actor.role, ticket.site)
     if not within_limit(offer.compensation, limit):
-        raise ActionForbidden(
-            f"This fix ({offer.compensation} {offer.currency}) is above your own limit of "
-            f"{limit} {offer.currency}: a manager must approve it."
-        )
+        raise ActionForbidden(OVER_OWN_LIMIT(amount=money_text(offer.compensation, offer.currency),
+                                             limit=money_text(limit, offer.currency)))
     offer.approved_by, offer.approved_at = actor, now
     ticket.pending_approval_kind = None
     ticket.fix_offered_at = ticket.fix_offered_at or now
@@ -308,9 +320,9 @@ def complete_prevention(ticket: Ticket, actor: User, data: dict, now: datetime) 
     """Mark one of the ticket's prevention actions done (once)."""
     action = next((p for p in ticket.prevention_actions if p.id == data["prevention_id"]), None)
     if action is None:
-        raise ValidationFailed({"prevention_id": "This ticket has no such prevention action."})
+        raise ValidationFailed({"prevention_id": NO_SUCH_PREVENTION()})
     if action.done_at is not None:
-        raise ActionRefused("That prevention action is already done.")
+        raise ActionRefused(PREVENTION_ALREADY_DONE())
     action.done_at = now
     return Outcome(data.get("note", ""), {"prevention": [None, f"done: {action.action}"]})
 
@@ -333,9 +345,9 @@ def reclassify(ticket: Ticket, actor: User, data: dict, now: datetime) -> Outcom
     """Correct the dimension, category or severity; the SLA clocks follow the new class."""
     category = _active_category(data["category_id"])
     if category is None:
-        raise ValidationFailed({"category_id": CHOOSE_A_CATEGORY})
+        raise ValidationFailed({"category_id": CHOOSE_A_CATEGORY()})
     if ticket.is_safety and data["severity"] != Severity.CRITICAL:
-        raise ValidationFailed({"severity": "A safety or health ticket stays critical."})
+        raise ValidationFailed({"severity": SAFETY_STAYS_CRITICAL()})
     ticket.dimension, ticket.category, ticket.severity = (
         data["dimension"], category, data["severity"],
     )

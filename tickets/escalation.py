@@ -25,6 +25,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from core.messages import Message, define
+from core.words import N_
 from extensions import db
 from sites.calendar import calendar_for
 from sla.ladder import Step, steps_due
@@ -41,12 +43,26 @@ STEP_EVENTS = {
     Step.LEVEL_1: "sla_level_1",
     Step.LEVEL_2: "sla_level_2",
 }
+# What each clock's deadline is called inside a step's note ("the <clock> deadline").
 CLOCK_WORDS = {
-    "first_response": "first response",
-    "fix_offered": "fix offered",
-    "resolution": "resolution",
-    "next_contact": "next contact promised to the customer",
+    "first_response": define("sla.deadline.first_response", N_("first response")),
+    "fix_offered": define("sla.deadline.fix_offered", N_("fix offer")),
+    "resolution": define("sla.deadline.resolution", N_("resolution")),
+    "next_contact": define("sla.deadline.next_contact",
+                           N_("next contact promised to the customer")),
 }
+# A step's note: on the ticket's timeline, and what the people told are told.
+STEP_NOTES = {
+    Step.WARN_OWNER: define("sla.step.deadline_close",
+                            N_("%(ref)s: the %(clock)s deadline is close.")),
+    Step.LEVEL_1: define("sla.step.escalated_to_supervisors",
+                         N_("%(ref)s: the %(clock)s deadline was missed; escalated to "
+                            "supervisors.")),
+    Step.LEVEL_2: define("sla.step.escalated_to_managers",
+                         N_("%(ref)s: the %(clock)s deadline is still missed; escalated to "
+                            "managers.")),
+}
+SWEEP_RECOMPUTED = define("sla.recomputed.by_sweep", N_("Due times recomputed by the SLA sweep"))
 
 
 @dataclass
@@ -73,13 +89,8 @@ def _due_tickets(now: datetime, exclude: set[int]):
     return db.session.scalars(stmt).all()
 
 
-def _message(ticket: Ticket, clock: str, step: Step) -> str:
-    what = CLOCK_WORDS[clock]
-    if step is Step.WARN_OWNER:
-        return f"{ticket.ref}: the {what} deadline is close."
-    if step is Step.LEVEL_1:
-        return f"{ticket.ref}: the {what} deadline was missed; escalated to supervisors."
-    return f"{ticket.ref}: the {what} deadline is still missed; escalated to managers."
+def _message(ticket: Ticket, clock: str, step: Step) -> Message:
+    return STEP_NOTES[step](ref=ticket.ref, clock=CLOCK_WORDS[clock]())
 
 
 def _raise_level(ticket: Ticket, step: Step) -> None:
@@ -90,10 +101,11 @@ def _raise_level(ticket: Ticket, step: Step) -> None:
         ticket.escalation_level = 2
 
 
-def _take_step(ticket: Ticket, clock: str, step: Step, now: datetime) -> str:
+def _take_step(ticket: Ticket, clock: str, step: Step, now: datetime) -> Message:
     """Take one step of one clock as one change of the ticket: the level, the step marked
     done, the refreshed due times and one audit event, flushed together (one version).
-    Returns the step's message (the event's note, and what the people are told)."""
+    Returns the step's message (the event's note, and what the people are told): a
+    declared Message, its English text as its value, rendered per reader when shown."""
     before = snapshot(ticket)
     note = _message(ticket, clock, step)
     _raise_level(ticket, step)
@@ -123,8 +135,7 @@ def _settle_without_step(ticket: Ticket, now: datetime) -> None:
     refresh_deadlines(ticket, now)
     changes = diff(before, timing_snapshot(ticket))
     if changes:
-        record_event(ticket, None, "sla_recomputed", now, changes,
-                     "Due times recomputed by the SLA sweep")
+        record_event(ticket, None, "sla_recomputed", now, changes, SWEEP_RECOMPUTED())
         db.session.flush()
 
 

@@ -7,6 +7,7 @@ rule of each action, and `validate` runs it.
 from collections.abc import Callable
 from datetime import datetime
 
+from core.messages import define
 from core.vocabulary import (
     Channel,
     CustomerResponse,
@@ -19,11 +20,30 @@ from core.vocabulary import (
     Severity,
     values,
 )
+from core.words import N_
 from tickets import files
 from tickets.cleaning import Cleaner, FieldErrors
 
 Rule = Callable[[Cleaner], None]
-ANSWERS_WITHOUT_REACH = "Leave the answers empty when the customer was not reached."
+CHOOSE_A_CATEGORY = define("ticket.choose_category", N_("Choose a category."))
+ANSWERS_WITHOUT_REACH = define("follow_up.answers_without_reach", N_(
+    "Leave the answers empty when the customer was not reached."))
+PREVENTION_OWNER = define("ticket.prevention_owner_required",
+                          N_("Say who will make this change."))
+PREVENTION_DUE = define("ticket.prevention_due_required", N_("Say by when."))
+CHOOSE_SIGNER = define("ticket.choose_signer",
+                       N_("Choose the supervisor who signs off this decline."))
+CHOOSE_RECEIVER = define("ticket.choose_receiver", N_("Choose who takes the ticket over."))
+SCORE_REQUIRED = define("follow_up.score_required",
+                        N_("Give the customer's score from 1 to 5."))
+RECOVERED_REQUIRED = define("follow_up.recovered_required",
+                            N_("Say whether the customer feels it was put right."))
+CHOOSE_PREVENTION = define("ticket.choose_prevention",
+                           N_("Choose the prevention action that is done."))
+FILE_REQUIRED = define("attachment.file_required", N_("Choose a photo or a PDF to attach."))
+FILE_KIND = define("attachment.file_kind",
+                   N_("Attach a photo (JPEG, PNG, WebP, HEIC) or a PDF."))
+FILE_TOO_LARGE = define("attachment.file_too_large", N_("Attach at most %(size)s."))
 USERNAME = 40  # users.username
 PERSON_NAME = 120  # prevention_actions.owner_name
 MESSAGE_TEXT = 5000  # a reply to the customer, an internal note
@@ -39,7 +59,7 @@ def own(c: Cleaner) -> None:
     if c.raw("category_id") in (None, ""):
         c.cleaned["category_id"] = None
     else:
-        c.record_id("category_id", "Choose a category.")
+        c.record_id("category_id", CHOOSE_A_CATEGORY())
     c.flag("send_acknowledgement")
     if c.cleaned.get("send_acknowledgement") is None and "send_acknowledgement" not in c.errors:
         c.cleaned["send_acknowledgement"] = True
@@ -96,9 +116,9 @@ def resolve(c: Cleaner) -> None:
     c.text("beyond_expectation", required=False)
     if c.cleaned.get("prevention_action"):
         if not c.cleaned.get("prevention_owner"):
-            c.errors.setdefault("prevention_owner", "Say who will make this change.")
+            c.errors.setdefault("prevention_owner", PREVENTION_OWNER())
         if not c.cleaned.get("prevention_due") and "prevention_due" not in c.errors:
-            c.errors["prevention_due"] = "Say by when."
+            c.errors["prevention_due"] = PREVENTION_DUE()
 
 
 def decline(c: Cleaner) -> None:
@@ -108,28 +128,28 @@ def decline(c: Cleaner) -> None:
     c.text("alternative_offered", concrete=True)
     c.text("signed_off_by", required=needs_signer, max_length=USERNAME)
     if "signed_off_by" in c.errors and needs_signer:
-        c.errors["signed_off_by"] = "Choose the supervisor who signs off this decline."
+        c.errors["signed_off_by"] = CHOOSE_SIGNER()
 
 
 def handover(c: Cleaner) -> None:
     c.text("to", max_length=USERNAME)
     c.text("handover_note")
     if "to" in c.errors:
-        c.errors["to"] = "Choose who takes the ticket over."
+        c.errors["to"] = CHOOSE_RECEIVER()
 
 
 def reassign(c: Cleaner) -> None:
     c.text("to", max_length=USERNAME)
     c.text("reason")
     if "to" in c.errors:
-        c.errors["to"] = "Choose who takes the ticket over."
+        c.errors["to"] = CHOOSE_RECEIVER()
 
 
 def reclassify(c: Cleaner) -> None:
     c.choice("dimension", values(Dimension))
     c.choice("severity", values(Severity))
     c.text("reason")
-    c.record_id("category_id", "Choose a category.")
+    c.record_id("category_id", CHOOSE_A_CATEGORY())
 
 
 def follow_up(c: Cleaner) -> None:
@@ -144,16 +164,16 @@ def follow_up(c: Cleaner) -> None:
     if c.cleaned.get("reached") is False:
         for name in answers:
             if c.cleaned.get(name) is not None:
-                c.errors[name] = ANSWERS_WITHOUT_REACH
+                c.errors[name] = ANSWERS_WITHOUT_REACH()
     elif c.cleaned.get("reached") and c.cleaned.get("kind") == FollowUpKind.SURVEY:
         if "csat" not in c.errors and c.cleaned.get("csat") is None:
-            c.errors["csat"] = "Give the customer's score from 1 to 5."
+            c.errors["csat"] = SCORE_REQUIRED()
         if "recovered" not in c.errors and c.cleaned.get("recovered") is None:
-            c.errors["recovered"] = "Say whether the customer feels it was put right."
+            c.errors["recovered"] = RECOVERED_REQUIRED()
 
 
 def complete_prevention(c: Cleaner) -> None:
-    c.record_id("prevention_id", "Choose the prevention action that is done.")
+    c.record_id("prevention_id", CHOOSE_PREVENTION())
     c.text("note", required=False)
 
 
@@ -161,13 +181,13 @@ def add_attachment(c: Cleaner) -> None:
     """A photo or PDF: its bytes decide its type; empty and oversized files are refused."""
     content = c.raw("content")
     if not isinstance(content, bytes) or not content:
-        c.errors["file"] = "Choose a photo or a PDF to attach."
+        c.errors["file"] = FILE_REQUIRED()
         return
     kind = files.detect_kind(content[:16])
     if kind is None:
-        c.errors["file"] = "Attach a photo (JPEG, PNG, WebP, HEIC) or a PDF."
+        c.errors["file"] = FILE_KIND()
     elif len(content) > files.MAX_BYTES:
-        c.errors["file"] = f"Attach at most {files.size_text(files.MAX_BYTES)}."
+        c.errors["file"] = FILE_TOO_LARGE(size=files.size_text(files.MAX_BYTES))
     else:
         c.cleaned.update(content=content, content_type=kind,
                          file_name=files.clean_name(c.raw("file_name") or ""))

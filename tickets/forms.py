@@ -74,6 +74,21 @@ class ActionForm(FlaskForm):
             return None
 
 
+CHOOSE = [("", _l("Choose…"))]
+
+
+def _chosen(label, options, missing, **kwargs) -> SelectField:
+    """A select that starts on "Choose…": nothing is pre-selected, so what is recorded is
+    what the person chose; `missing` says what is still to be chosen."""
+    return SelectField(
+        label,
+        choices=select_choices(CHOOSE) + options,
+        validators=[InputRequired(message=missing)],
+        invalid_choice_message=missing,
+        **kwargs,
+    )
+
+
 def _optional_id(value) -> int | None:
     """A row id from a select; None for its empty option."""
     return None if value in (None, "") else inputs.parse_int(value)
@@ -141,7 +156,7 @@ class OfferFixForm(ActionForm):
         validators=[DataRequired(), Length(max=2000)],
         description=_l("Concrete: what, by whom, when. An apology alone is not a fix."),
     )
-    remedy_type = SelectField(_l("Remedy"), choices=labels.REMEDY_CHOICES)
+    remedy_type = _chosen(_l("Remedy"), labels.REMEDY_CHOICES, _l("Choose the remedy."))
     compensation = StringField(
         _l("Compensation"), default="0.00", validators=[DataRequired(), Length(max=20)]
     )
@@ -151,7 +166,8 @@ class OfferFixForm(ActionForm):
 
 
 class ResponseForm(ActionForm):
-    customer_response = SelectField(_l("Customer's answer"), choices=labels.RESPONSE_CHOICES)
+    customer_response = _chosen(_l("Customer's answer"), labels.RESPONSE_CHOICES,
+                                _l("Choose the customer's answer."))
     submit = SubmitField(_l("Record answer"))
 
 
@@ -179,14 +195,17 @@ class ResolveForm(ActionForm):
     outcome = TextAreaField(
         _l("What was actually done"), validators=[DataRequired(), Length(max=2000)]
     )
-    customer_response = SelectField(_l("Customer's response"), choices=labels.RESPONSE_CHOICES)
-    root_cause = SelectField(_l("Root cause"), choices=labels.ROOT_CAUSE_CHOICES)
+    customer_response = _chosen(_l("Customer's response"), labels.RESPONSE_CHOICES,
+                                _l("Choose the customer's answer."))
+    root_cause = _chosen(_l("Root cause"), labels.ROOT_CAUSE_CHOICES,
+                         _l("Choose the root cause."))
     root_cause_note = TextAreaField(
         _l("Root cause note"), validators=[DataRequired(), Length(max=2000)]
     )
-    fault = SelectField(
+    fault = _chosen(
         _l("Where the fault lay"),
-        choices=labels.FAULT_CHOICES,
+        labels.FAULT_CHOICES,
+        _l("Choose where the fault lay (“Unknown” is an answer too)."),
         description=_l("For learning only: we own the complaint either way."),
     )
     prevention_action = TextAreaField(
@@ -296,8 +315,16 @@ class NewTicketForm(FlaskForm):
                                   choices=labels.LANGUAGE_CHOICES, validators=[Optional()])
     channel = SelectField(_l("Channel"), choices=labels.CHANNEL_CHOICES,
                           default=Channel.FRONT_DESK.value)
-    dimension = SelectField(_l("What kind of service failed?"), choices=labels.DIMENSION_CHOICES)
-    category_id = SelectField(_l("Category"), coerce=inputs.parse_int, validators=[Optional()])
+    dimension = SelectField(
+        _l("What kind of service failed?"), choices=labels.DIMENSION_CHOICES,
+        validators=[InputRequired(message=_l("Choose what kind of service failed."))],
+        invalid_choice_message=_l("Choose what kind of service failed."),
+    )
+    category_id = SelectField(
+        _l("Category"), coerce=_optional_id,
+        validators=[InputRequired(message=_l("Choose a category."))],
+        invalid_choice_message=_l("Choose a category."),
+    )
     severity = SelectField(_l("Severity"), choices=labels.SEVERITY_CHOICES, default="medium")
     is_safety = BooleanField(
         _l("Safety or health issue"),

@@ -6,6 +6,7 @@ from datetime import datetime
 from auth.models import User
 from auth.permissions import in_site_scope
 from core import inputs
+from core.messages import define
 from core.validation import ValidationFailed
 from core.vocabulary import Channel, Dimension, Severity, Status, values
 from core.words import N_
@@ -23,6 +24,7 @@ from tickets.actions import perform
 from tickets.audit import record_event, snapshot
 from tickets.cleaning import FieldErrors
 from tickets.deadlines import refresh_deadlines
+from tickets.field_rules import CHOOSE_A_CATEGORY
 from tickets.models import Category, Ticket
 from tickets.registry import REGISTRY
 from tickets.workflow import Action
@@ -30,6 +32,14 @@ from tickets.workflow import Action
 MAX_TEXT = 5000
 TEXT_FIELDS = (("description", MAX_TEXT, True), ("desired_outcome", MAX_TEXT, False),
                ("booking_ref", 80, False))
+CHOOSE_LISTED = define("input.choose_listed", N_("Choose one of the listed options."))
+OTHER_SITE = define("ticket.site_out_of_scope", N_("You cannot open tickets for that site."))
+DESCRIPTION_REQUIRED = define("ticket.description_required",
+                              N_("Write down what the customer said, in their words."))
+UNKNOWN_CUSTOMER = define("ticket.customer_not_at_site",
+                          N_("That customer is not known at this site."))
+CUSTOMER_REQUIRED = define("ticket.customer_required",
+                           N_("Find the customer or enter their details."))
 
 
 @dataclass
@@ -53,12 +63,12 @@ class NewTicket:
 
 def _check_choice(errors: dict, name: str, value, choices) -> None:
     if not isinstance(value, str) or value not in [str(choice) for choice in choices]:
-        errors[name] = N_("Choose one of the listed options.")
+        errors[name] = CHOOSE_LISTED()
 
 
 def _check_site(actor: User, site: Site, errors: dict) -> None:
     if not in_site_scope(actor, site.id):
-        errors["site_id"] = "You cannot open tickets for that site."
+        errors["site_id"] = OTHER_SITE()
 
 
 def _check_texts(data: NewTicket, errors: dict) -> None:
@@ -68,8 +78,8 @@ def _check_texts(data: NewTicket, errors: dict) -> None:
             inputs.clean_text(getattr(data, name), max_length=limit, required=required)
         except inputs.InputError as refused:
             errors[name] = refused.reason
-    if errors.get("description") == "This field is required.":
-        errors["description"] = "Write down what the customer said, in their words."
+    if getattr(errors.get("description"), "code", None) == inputs.REQUIRED.code:
+        errors["description"] = DESCRIPTION_REQUIRED()
 
 
 def _check_classification(data: NewTicket, errors: dict) -> Category | None:
@@ -80,7 +90,7 @@ def _check_classification(data: NewTicket, errors: dict) -> Category | None:
     valid_id = isinstance(category_id, int) and 1 <= category_id <= inputs.INT32_MAX
     category = db.session.get(Category, category_id) if valid_id else None
     if category is None or not category.active:
-        errors["category_id"] = "Choose a category."
+        errors["category_id"] = CHOOSE_A_CATEGORY()
     _check_texts(data, errors)
     return category
 
@@ -92,10 +102,10 @@ def _check_customer(data: NewTicket, errors: dict) -> Customer | None:
         known_id = isinstance(data.customer_id, int) and 1 <= data.customer_id <= inputs.INT32_MAX
         customer = db.session.get(Customer, data.customer_id) if known_id else None
         if customer is None or customer.site_id != data.site.id:
-            errors["customer_id"] = "That customer is not known at this site."
+            errors["customer_id"] = UNKNOWN_CUSTOMER()
         return customer
     if data.customer is None:
-        errors["customer_id"] = "Find the customer or enter their details."
+        errors["customer_id"] = CUSTOMER_REQUIRED()
         return None
     if data.site is not None:
         known = find_existing_customer(data.site.id, data.customer.phone, data.customer.email)

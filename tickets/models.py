@@ -10,6 +10,7 @@ from auth.models import User
 from core import inputs
 from core.clock import utcnow
 from core.db_types import UTCDateTime
+from core.formatting import current_locale
 from customers.models import Customer
 from extensions import db
 from sites.models import Site
@@ -33,6 +34,14 @@ def parse_ref(ref: str) -> int | None:
         return None
 
 
+def name_for(locale: str | None, name: str, name_zh: str | None) -> str:
+    """A category's name for readers of `locale`: a "zh…" locale gets the Chinese name
+    when there is one, everyone else (and a category without one) the English name."""
+    if locale and str(locale).startswith("zh") and name_zh:
+        return name_zh
+    return name
+
+
 class Category(db.Model):
     """A manager-editable complaint category, suggested under one SERVQUAL dimension."""
 
@@ -40,8 +49,19 @@ class Category(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
+    # The Chinese name; a category without one shows its English name to everyone.
+    name_zh: Mapped[str | None] = mapped_column(String(80), unique=True)
     dimension: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    def name_in(self, locale: str | None) -> str:
+        """The name for readers of `locale`."""
+        return name_for(locale, self.name, self.name_zh)
+
+    @property
+    def label(self) -> str:
+        """The name in the current request's language (English outside a request)."""
+        return self.name_in(current_locale())
 
 
 class Ticket(db.Model):
@@ -261,6 +281,11 @@ class TicketEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
     note: Mapped[str] = mapped_column(Text, default="")
+    # A note the system wrote is a declared message (core.messages): its code and parameters,
+    # rendered when read in the reader's language; `note` keeps its English text. Both are
+    # None for what a person or the customer wrote (their words, shown as written).
+    note_code: Mapped[str | None] = mapped_column(String(60))
+    note_params: Mapped[dict | None] = mapped_column(JSON)
 
     ticket: Mapped[Ticket] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()

@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from auth.models import User
 from auth.permissions import has_permission
 from core import inputs
-from core.formatting import local_time
+from core.formatting import current_locale, local_time
 from core.forms import select_choices
 from core.vocabulary import LEADS, Role
 from customers.services import CustomerInput
@@ -16,7 +16,7 @@ from extensions import db
 from sites.models import Site
 from tickets.actions import available_actions
 from tickets.categories import active_categories
-from tickets.forms import ActionForm, NewTicketForm, OwnForm, ReplyForm
+from tickets.forms import CHOOSE, ActionForm, NewTicketForm, OwnForm, ReplyForm
 from tickets.hooks import Hook
 from tickets.intake import NewTicket
 from tickets.labels import DIMENSION_LABELS, FOLLOW_UP_KIND_LABELS
@@ -33,7 +33,7 @@ def colleagues(ticket: Ticket, roles: tuple[str, ...]) -> list[tuple[str, str]]:
         .where((User.site_id == ticket.site_id) | (User.role == Role.MANAGER))
         .order_by(User.display_name)
     )
-    return [(u.username, f"{u.display_name} ({u.username})") for u in db.session.scalars(stmt)]
+    return [(u.username, u.display_name) for u in db.session.scalars(stmt)]
 
 
 def _fill_own(form: OwnForm, ticket: Ticket) -> None:
@@ -134,7 +134,7 @@ def category_choices() -> list[SelectChoice]:
     return [
         SelectChoice(
             category.id,
-            category.name,
+            category.label,
             optgroup=str(DIMENSION_LABELS.get(category.dimension, category.dimension)),
             render_kw={"data-dimension": category.dimension},
         )
@@ -143,8 +143,10 @@ def category_choices() -> list[SelectChoice]:
 
 
 def prepare_new_ticket_form(form: NewTicketForm, user: User) -> None:
-    """Choices, defaults, and a site picker for those who work at every site (managers)."""
-    form.category_id.choices = category_choices()
+    """Choices, defaults, and a site picker for those who work at every site (managers).
+    The category starts on "Choose…" (the dimension on no choice at all): what the person
+    picks is what the reports count."""
+    form.category_id.choices = select_choices(CHOOSE) + category_choices()
     if has_permission(user, "view_all_sites"):
         sites = db.session.scalars(select(Site).order_by(Site.name))
         form.site_id.choices = select_choices((site.id, site.name) for site in sites)
@@ -183,7 +185,7 @@ def new_ticket_input(form: NewTicketForm, user: User) -> NewTicket:
             email=form.customer_email.data or "",
             tier=form.customer_tier.data,
             locale=form.customer_locale.data or None,
-            staff_locale=user.locale,
+            staff_locale=current_locale(),
         )
     return NewTicket(
         site=site,

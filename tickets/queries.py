@@ -1,16 +1,21 @@
 """Queues and the filtered site list. Each page costs a constant number of queries."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, case, literal, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import joinedload
+from sqlalchemy.sql.functions import GenericFunction
 
 from auth.models import User
 from auth.permissions import has_permission, visible_site_ids
+from core.db_types import UTCDateTime
 from core.inputs import is_ascii_digits
-from core.vocabulary import OPEN_STATES, Status
+from core.messages import define
+from core.vocabulary import OPEN_STATES, Severity, Status
+from core.words import N_
 from customers.models import Customer
 from customers.services import phone_digits
 from tickets.limits import empowerment_limit
@@ -108,7 +113,10 @@ def _local_day_start(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone)
 
 
-def _search(stmt: Select, text: str) -> Select:
+def matching(stmt: Select, text: str) -> Select:
+    """`stmt` narrowed to the tickets `text` finds: by reference (SR-000123 or 123), the
+    customer's name, phone digits (3 at least) or e-mail, the booking reference or words of
+    the description. LIKE wildcards in `text` match themselves. Joins the customer."""
     text = text.strip()
     looks_like_ref = text.upper().startswith("SR-") or is_ascii_digits(text)
     ticket_id = parse_ref(text) if looks_like_ref else None
@@ -180,7 +188,7 @@ def site_tickets(user: User, filters: TicketFilters, zone: ZoneInfo, *,
         end = _local_day_start(filters.date_to + timedelta(days=1), zone)
         stmt = stmt.where(Ticket.created_at < end)
     if filters.q.strip():
-        stmt = _search(stmt, filters.q)
+        stmt = matching(stmt, filters.q)
     if filters.overdue_at is not None:
         stmt = stmt.where(overdue(filters.overdue_at))
     if filters.site_id is not None:
@@ -191,3 +199,97 @@ def site_tickets(user: User, filters: TicketFilters, zone: ZoneInfo, *,
         stmt = stmt.where(older_than(*filters.before))
     first = customer_replied_first() if replied_first else ()
     return stmt.order_by(*first, Ticket.created_at.desc(), Ticket.id.desc())
+
+
+# --- sorting the lists (`?sort=` on the pages) -------------------------------------------
+
+SORT_KEYS = ("ref", "customer", "status", "severity", "sla", "owner", "opened")
+UNKNOWN_SORT = define(
+    "list.unknown_sort",
+    N_("Sort by one of: %(keys)s, with a leading minus for the reverse order."))
+_NEVER = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+class least(GenericFunction):  # noqa: N801 - named as the SQL function
+    """The smallest of its arguments: LEAST on PostgreSQL, the scalar min() on SQLite."""
+
+    inherit_cache = True
+
+
+@compiles(least, "sqlite")
+def _least_on_sqlite(element, compiler, **kw):
+    return f"min({compiler.process(element.clauses, **kw)})"
+
+
+@dataclass(frozen=True)
+class TicketSort:
+    """A list's order: one of SORT_KEYS, each in its natural direction (`descending` turns
+    it round). Natural: reference, customer and owner A→Z (unowned last), the workflow's
+    order of statuses, the most severe first, the nearest SLA deadline first, the oldest
+    opened first."""
+
+    key: str
+    descending: bool = False
+
+    @property
+    def param(self) -> str:
+        return ("-" if self.descending else "") + self.key
+
+    def next_param(self, key: str) -> str:
+        """What a click on the `key` column asks for: its reverse when the list is sorted by
+        it in its natural direction, else its natural direction."""
+        return f"-{key}" if key == self.key and not self.descending else key
+
+
+def parse_sort(raw: str) -> TicketSort | None:
+    """`?sort=` as a TicketSort (None when it is not a key, with or without a leading minus)."""
+    key = raw[1:] if raw.startswith("-") else raw
+    if key not in SORT_KEYS:
+        return None
+    return TicketSort(key, descending=raw.startswith("-"))
+
+
+def _pending(due, unmet):
+    """`due` while its clock still waits to be met, else never (sorts last)."""
+    return case((and_(unmet, due.is_not(None)), due), else_=literal(_NEVER, UTCDateTime()))
+
+
+def next_deadline():
+    """The nearest due time among the ticket's clocks not met yet (never for a finished
+    ticket): the order of the SLA column."""
+    is_open = Ticket.status.in_(OPEN)
+    return least(
+        _pending(Ticket.first_response_due, is_open & Ticket.owned_at.is_(None)),
+        _pending(Ticket.fix_offered_due, is_open & Ticket.fix_offered_at.is_(None)
+                 & Ticket.declined_at.is_(None)),
+        _pending(Ticket.resolution_due, is_open),
+    )
+
+
+def _sort_terms(key: str) -> list:
+    """The ORDER BY terms of `key` in its natural direction (null-safe on both databases)."""
+    if key == "customer":
+        name = select(Customer.name_key).where(Customer.id == Ticket.customer_id)
+        return [name.scalar_subquery()]
+    if key == "owner":
+        name = select(User.display_name).where(User.id == Ticket.owner_id).scalar_subquery()
+        return [Ticket.owner_id.is_(None), name]
+    if key == "status":
+        return [case({str(s): rank for rank, s in enumerate(Status)}, value=Ticket.status,
+                     else_=len(Status))]
+    if key == "severity":
+        ranks = {str(s): rank for rank, s in enumerate(reversed(Severity))}
+        return [case(ranks, value=Ticket.severity, else_=len(Severity))]
+    if key == "sla":
+        return [next_deadline()]
+    if key == "opened":
+        return [Ticket.created_at]
+    return []
+
+
+def sorted_by(stmt: Select, sort: TicketSort) -> Select:
+    """`stmt` in `sort`'s order instead of its own; ties by reference, in the same direction."""
+    terms = [*_sort_terms(sort.key), Ticket.id]
+    if sort.descending:
+        terms = [term.desc() for term in terms]
+    return stmt.order_by(None).order_by(*terms)

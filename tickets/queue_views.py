@@ -10,10 +10,14 @@ from flask_login import current_user
 from auth.permissions import permission_required
 from core import inputs
 from core.clock import utcnow
+from core.messages import define
 from core.validation import ValidationFailed
+from core.words import N_
 from extensions import db
 from tickets import labels, queries
 from tickets.views import bp
+
+BAD_FILTER = define("list.bad_filter", N_("'%(name)s': %(reason)s"))
 
 QUEUES = {
     "mine": (queries.my_tickets, _l("My tickets"), _l("You own no open tickets.")),
@@ -36,12 +40,29 @@ def _page(stmt):
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
+def sort_from_request() -> queries.TicketSort | None:
+    """`?sort=`: a column key of `queries.SORT_KEYS`, a leading minus for the reverse;
+    absent or empty keeps the list's own order; anything else is a 422 naming the keys."""
+    raw = request.args.get("sort", "").strip()
+    if not raw:
+        return None
+    sort = queries.parse_sort(raw)
+    if sort is None:
+        raise ValidationFailed({"sort": queries.UNKNOWN_SORT(keys=", ".join(queries.SORT_KEYS))})
+    return sort
+
+
+def _ordered(stmt, sort: queries.TicketSort | None):
+    return stmt if sort is None else queries.sorted_by(stmt, sort)
+
+
 def _queue(name: str):
     query, title, empty = QUEUES[name]
-    pagination = _page(query(current_user))
+    sort = sort_from_request()
+    pagination = _page(_ordered(query(current_user), sort))
     return render_template(
         "tickets/queue.html", title=title, empty=empty, pagination=pagination,
-        endpoint=f"tickets.{name}",
+        endpoint=f"tickets.{name}", sort=sort, show_owner=name != "mine",
     )
 
 
@@ -72,7 +93,7 @@ def _date_args(today: date) -> dict[str, date | None]:
         try:
             found[name] = inputs.filter_day(raw, today) if raw.strip() else None
         except inputs.InputError as refused:
-            errors[name] = f"'{name}': {refused.reason}"
+            errors[name] = BAD_FILTER(name=name, reason=refused.reason)
     if errors:
         raise ValidationFailed(errors)
     return found
@@ -103,6 +124,9 @@ def filters_from_request() -> queries.TicketFilters:
 @permission_required("work_tickets")
 def site():
     filters = filters_from_request()
+    sort = sort_from_request()
     zone = ZoneInfo(current_user.site.timezone)
-    pagination = _page(queries.site_tickets(current_user, filters, zone, replied_first=True))
-    return render_template("tickets/site.html", filters=filters, pagination=pagination)
+    stmt = queries.site_tickets(current_user, filters, zone, replied_first=True)
+    pagination = _page(_ordered(stmt, sort))
+    return render_template("tickets/site.html", filters=filters, pagination=pagination,
+                           sort=sort)

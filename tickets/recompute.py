@@ -7,7 +7,9 @@ from datetime import datetime
 from sqlalchemy import select
 
 from auth.models import User
-from core.vocabulary import OPEN_STATES
+from core.messages import Message, define
+from core.vocabulary import OPEN_STATES, Tier
+from core.words import N_
 from customers import signals as customer_signals
 from customers.models import Customer
 from extensions import db
@@ -18,8 +20,28 @@ from tickets.audit import diff, record_event, timing_snapshot
 from tickets.deadlines import refresh_deadlines
 from tickets.models import Ticket
 
+# Why due times were recomputed: the note of the `sla_recomputed` event.
+POLICY_APPLIED = define("sla.recomputed.policy_applied",
+                        N_("SLA policy applied to open tickets"))
+FIRST_TIME = define("sla.recomputed.first_time", N_("Due times computed for the first time"))
+CALENDAR_CHANGED = define("sla.recomputed.calendar_changed",
+                          N_("Site hours, holidays or time zone changed"))
+TIER_CHANGED = define("sla.recomputed.tier_changed", N_("Customer tier is now %(tier)s"))
+TIER_WORDS = {
+    Tier.STANDARD: define("customer.tier.standard", N_("Standard")),
+    Tier.KEY: define("customer.tier.key", N_("Key")),
+    Tier.VIP: define("customer.tier.vip", N_("VIP")),
+}
 
-def recompute_ticket(ticket: Ticket, actor: User | None, now: datetime, reason: str) -> bool:
+
+def tier_changed(tier: str) -> Message:
+    """The note for a customer's new tier (a tier without a word is named by its code)."""
+    word = TIER_WORDS.get(tier)
+    return TIER_CHANGED(tier=word() if word is not None else tier)
+
+
+def recompute_ticket(ticket: Ticket, actor: User | None, now: datetime,
+                     reason: Message) -> bool:
     """Refresh one ticket's due times; an event is written when any of them moved."""
     before = timing_snapshot(ticket)
     refresh_deadlines(ticket, now)
@@ -36,7 +58,7 @@ def recompute_customer_tickets(customer: Customer, actor: User | None, now: date
     stmt = select(Ticket).where(
         Ticket.customer_id == customer.id, Ticket.status.in_([str(s) for s in OPEN_STATES])
     )
-    reason = f"Customer tier is now {customer.tier}"
+    reason = tier_changed(customer.tier)
     return sum(recompute_ticket(t, actor, now, reason) for t in db.session.scalars(stmt))
 
 
@@ -46,7 +68,7 @@ def recompute_open_tickets(site: Site, actor: User, now: datetime) -> int:
         Ticket.site_id == site.id, Ticket.status.in_([str(s) for s in OPEN_STATES])
     )
     changed = sum(
-        recompute_ticket(ticket, actor, now, "SLA policy applied to open tickets")
+        recompute_ticket(ticket, actor, now, POLICY_APPLIED())
         for ticket in db.session.scalars(stmt)
     )
     db.session.add(
@@ -76,7 +98,7 @@ def backfill_deadlines(now: datetime, batch: int = 500) -> int:
                 "sla_recomputed",
                 now,
                 {"first_response_due": [None, ticket.first_response_due.isoformat()]},
-                "Due times computed for the first time",
+                FIRST_TIME(),
             )
         db.session.flush()
         done += len(tickets)
@@ -87,7 +109,7 @@ def backfill_deadlines(now: datetime, batch: int = 500) -> int:
 def recompute_site_tickets(site: Site, actor: User | None, now: datetime) -> int:
     """The site's calendar changed: re-time its open tickets; returns how many moved."""
     stmt = select(Ticket).where(Ticket.site_id == site.id, Ticket.status.in_(OPEN_STATES))
-    reason = "Site hours, holidays or time zone changed"
+    reason = CALENDAR_CHANGED()
     return sum(recompute_ticket(t, actor, now, reason) for t in db.session.scalars(stmt))
 
 

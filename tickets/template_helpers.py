@@ -5,17 +5,14 @@ from flask import Flask
 from core.clock import utcnow
 from sla.clocks import ClockReading, most_urgent
 from tickets import labels
+from tickets.customer_history import customer_history
 from tickets.deadlines import read_clocks
 from tickets.registry import ENTRIES
+from tickets.timeline import action_labels, timeline
 
 
 def reject_page(args: dict) -> dict:
     return {k: v for k, v in args.items() if k != "page"}
-
-
-def action_labels() -> dict:
-    """What each event of the timeline is called: the registry's actions and the system's."""
-    return {**labels.SYSTEM_EVENT_LABELS, **{str(e.action): e.label for e in ENTRIES}}
 
 
 def ticket_clocks(ticket) -> dict[str, ClockReading]:
@@ -36,6 +33,8 @@ def init_app(app: Flask) -> None:
         {
             "sla_clocks": ticket_clocks,
             "sla_worst": worst_clock,
+            "ticket_timeline": timeline,
+            "customer_history": customer_history,
             "status_labels": labels.STATUS_LABELS,
             "status_badges": labels.STATUS_BADGES,
             "severity_labels": labels.SEVERITY_LABELS,

@@ -90,7 +90,7 @@ def _stale(conflict: TicketConflict):
     """Someone changed the ticket first: show it as it is now, the typed form kept."""
     if g.get("ticket_step") is None:
         return handle_conflict(conflict)
-    flash(_(conflict.message), "warning")
+    flash(conflict.shown(), "warning")
     return _rerender_step(409, refresh_version=True)
 
 
@@ -98,7 +98,7 @@ def _stale(conflict: TicketConflict):
 def _refused(refused: ActionRefused):
     if g.get("ticket_step") is None:
         return handle_refused(refused)
-    flash(_(refused.reason), "danger")
+    flash(refused.shown(), "danger")
     return _rerender_step(409)
 
 

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from core.messages import Message, define, word
 from core.vocabulary import LEADS, OPEN_STATES, Role, Status
 from core.words import N_
 
@@ -52,24 +53,41 @@ class Who(StrEnum):
 
 
 WHO_REFUSALS = {
-    Who.OWNER: N_("Only the ticket's owner can do this."),
-    Who.OWNER_OR_LEAD: N_("Only the owner or a supervisor can do this."),
-    Who.LEAD: N_("Only a supervisor or manager can do this."),
-    Who.APPROVER: N_("A supervisor or manager other than the owner must decide this."),
-    Who.TRANSFER_TARGET: N_("Only the person the ticket is being handed to can accept it."),
+    Who.OWNER: define("ticket.owner_only", N_("Only the ticket's owner can do this.")),
+    Who.OWNER_OR_LEAD: define("ticket.owner_or_lead_only",
+                              N_("Only the owner or a supervisor can do this.")),
+    Who.LEAD: define("ticket.lead_only", N_("Only a supervisor or manager can do this.")),
+    Who.APPROVER: define("ticket.approver_only", N_(
+        "A supervisor or manager other than the owner must decide this.")),
+    Who.TRANSFER_TARGET: define("ticket.transfer_target_only", N_(
+        "Only the person the ticket is being handed to can accept it.")),
 }
-SIGNOFF_REFUSAL = N_(
-    "Only the supervisor asked to sign off this decline, or a manager, can decide it.")
-NOT_IN_THIS_STATE = N_("A ticket that is %(state)s cannot be %(verb)s.")
-STATE_WORDS = {
-    Status.NEW: N_("new"),
-    Status.OWNED: N_("owned"),
-    Status.FIX_OFFERED: N_("fix offered"),
-    Status.AWAITING_APPROVAL: N_("awaiting approval"),
-    Status.RESOLVED: N_("resolved"),
-    Status.DECLINED: N_("declined"),
-    Status.CLOSED: N_("closed"),
+SIGNOFF_REFUSAL = define("ticket.signer_only", N_(
+    "Only the supervisor asked to sign off this decline, or a manager, can decide it."))
+# One refusal per state, the action's words (the registry's `refusal_verb`) as parameter:
+# a state and an action would read alike as words ("resolved"), not in Chinese.
+NOT_IN_THIS_STATE = {
+    Status.NEW: define("ticket.refused_when_new",
+                       N_("A ticket that is new cannot be %(verb)s.")),
+    Status.OWNED: define("ticket.refused_when_owned",
+                         N_("A ticket that is owned cannot be %(verb)s.")),
+    Status.FIX_OFFERED: define("ticket.refused_when_fix_offered",
+                               N_("A ticket that is fix offered cannot be %(verb)s.")),
+    Status.AWAITING_APPROVAL: define("ticket.refused_when_awaiting_approval",
+                                     N_("A ticket that is awaiting approval cannot be %(verb)s.")),
+    Status.RESOLVED: define("ticket.refused_when_resolved",
+                            N_("A ticket that is resolved cannot be %(verb)s.")),
+    Status.DECLINED: define("ticket.refused_when_declined",
+                            N_("A ticket that is declined cannot be %(verb)s.")),
+    Status.CLOSED: define("ticket.refused_when_closed",
+                          N_("A ticket that is closed cannot be %(verb)s.")),
 }
+HANDOVER_WAITING = define("ticket.handover_waiting",
+                          N_("A handover is already waiting to be accepted."))
+NO_HANDOVER_WAITING = define("ticket.no_handover_waiting",
+                             N_("No handover is waiting to be accepted."))
+ALREADY_AT_MANAGERS = define("ticket.already_at_managers",
+                             N_("This ticket is already escalated to managers."))
 
 
 @dataclass(frozen=True)
@@ -93,14 +111,13 @@ class Context:
 
 
 class TransitionRefused(Exception):
-    """A step the workflow will not take. `forbidden`: the refusal is about who is asking
-    (their role, or their relation to the ticket), not the ticket's state; the API answers
-    403 for those and 409 for the others."""
+    """A step the workflow will not take; `reason` is a declared Message. `forbidden`: the
+    refusal is about who is asking (their role, or their relation to the ticket), not the
+    ticket's state; the API answers 403 for those and 409 for the others."""
 
-    def __init__(self, reason: str, *, forbidden: bool = False, params: dict | None = None):
-        self.template, self.params = reason, dict(params or {})
-        self.reason = reason % self.params if self.params else reason
-        super().__init__(self.reason)
+    def __init__(self, reason: Message, *, forbidden: bool = False):
+        self.reason = reason
+        super().__init__(reason)
         self.forbidden = forbidden
 
 
@@ -127,13 +144,13 @@ def may(who: Who, actor: Actor, context: Context) -> bool:
     }[who]
 
 
-def _context_refusal(action: Action, context: Context) -> str | None:
+def _context_refusal(action: Action, context: Context) -> Message | None:
     if action is Action.TRANSFER and context.has_pending_transfer:
-        return N_("A handover is already waiting to be accepted.")
+        return HANDOVER_WAITING()
     if action is Action.ACCEPT_TRANSFER and not context.has_pending_transfer:
-        return N_("No handover is waiting to be accepted.")
+        return NO_HANDOVER_WAITING()
     if action is Action.ESCALATE and context.escalation_level >= MAX_ESCALATION_LEVEL:
-        return N_("This ticket is already escalated to managers.")
+        return ALREADY_AT_MANAGERS()
     return None
 
 
@@ -148,12 +165,11 @@ def check_move(
     """Return who the entry allows in `status`, or raise TransitionRefused with the reason."""
     who = who_map.get(Status(status))
     if who is None:
-        raise TransitionRefused(NOT_IN_THIS_STATE, params={
-            "state": STATE_WORDS[Status(status)], "verb": refusal_verb})
+        raise TransitionRefused(NOT_IN_THIS_STATE[Status(status)](verb=word(refusal_verb)))
     if not may(who, actor, context):
         if who is Who.APPROVER and context.awaiting_signoff:
-            raise TransitionRefused(SIGNOFF_REFUSAL, forbidden=True)
-        raise TransitionRefused(WHO_REFUSALS[who], forbidden=True)
+            raise TransitionRefused(SIGNOFF_REFUSAL(), forbidden=True)
+        raise TransitionRefused(WHO_REFUSALS[who](), forbidden=True)
     refusal = _context_refusal(Action(action), context)
     if refusal:
         raise TransitionRefused(refusal)

@@ -32,7 +32,9 @@ from sqlalchemy.orm import selectinload
 
 from core import inputs
 from core.domain_errors import Refused
+from core.messages import define
 from core.validation import ValidationFailed
+from core.words import N_
 from extensions import db
 from outbox.models import OutboxMessage
 from sites.models import Site
@@ -44,22 +46,31 @@ from webhooks.signing import new_secret
 MAX_ACTIVE = 20
 DELIVERIES_SHOWN = 50
 CANCELLED = "cancelled: the webhook endpoint was deactivated"
-NOT_HTTPS = "Use a URL that starts with https://."
-NO_HOST = "Use a URL with a host name, e.g. https://example.com/hooks."
-BAD_HOST = "Use a host name such as hooks.example.com, or an IP address."
-NO_CREDENTIALS = ("Leave the user name and password out of the URL: the signature proves "
-                  "who is calling.")
-ODD_CHARACTERS = ("Use a URL without spaces, control characters or non-ASCII characters "
-                  "(percent-encode them).")
-NO_FRAGMENT = "Leave the #fragment out of the URL: it is never sent."
-BAD_PORT = "The port in this URL is not a valid number."
-NOT_A_URL = "Enter a URL such as https://example.com/hooks."
-NO_EVENTS = "Choose at least one event."
-UNKNOWN_EVENTS = ("Choose events from: ticket.created, ticket.owned, ticket.fix_offered, "
-                  "ticket.resolved, ticket.reopened, ticket.escalated, sla.at_risk, "
-                  "sla.breached, follow_up.answered.")
-NOT_A_SITE = "Choose one of the sites, or none for every site."
-TOO_MANY = "At most 20 webhook endpoints can be active at once; deactivate one first."
+NOT_HTTPS = define("webhook.not_https", N_("Use a URL that starts with https://."))()
+NO_HOST = define("webhook.no_host",
+                 N_("Use a URL with a host name, e.g. https://example.com/hooks."))()
+BAD_HOST = define("webhook.bad_host",
+                  N_("Use a host name such as hooks.example.com, or an IP address."))()
+NO_CREDENTIALS = define("webhook.no_credentials", N_(
+    "Leave the user name and password out of the URL: the signature proves who is "
+    "calling."))()
+ODD_CHARACTERS = define("webhook.odd_characters", N_(
+    "Use a URL without spaces, control characters or non-ASCII characters "
+    "(percent-encode them)."))()
+NO_FRAGMENT = define("webhook.no_fragment",
+                     N_("Leave the #fragment out of the URL: it is never sent."))()
+BAD_PORT = define("webhook.bad_port", N_("The port in this URL is not a valid number."))()
+NOT_A_URL = define("webhook.not_a_url", N_("Enter a URL such as https://example.com/hooks."))()
+NO_EVENTS = define("webhook.no_events", N_("Choose at least one event."))()
+UNKNOWN_EVENTS = define("webhook.unknown_events", N_(
+    "Choose events from: ticket.created, ticket.owned, ticket.fix_offered, "
+    "ticket.resolved, ticket.reopened, ticket.escalated, sla.at_risk, "
+    "sla.breached, follow_up.answered."))()
+NOT_A_SITE = define("webhook.not_a_site",
+                    N_("Choose one of the sites, or none for every site."))()
+TOO_MANY = define("webhook.too_many", N_(
+    "At most %(count)s webhook endpoints can be active at once; deactivate one first."))
+NOT_EDITABLE = define("webhook.not_editable", N_("This field cannot be changed."))()
 EDITABLE = ("events", "description", "active")
 _DNS_NAME = re.compile(r"(?=.{1,253}$)[a-z0-9_-]{1,63}(\.[a-z0-9_-]{1,63})*\.?")
 
@@ -155,7 +166,7 @@ def _ensure_room() -> None:
     """Refused when MAX_ACTIVE endpoints are active already (before one more becomes so)."""
     stmt = select(func.count(WebhookEndpoint.id)).where(WebhookEndpoint.active.is_(True))
     if db.session.scalar(stmt) >= MAX_ACTIVE:
-        raise Refused(TOO_MANY)
+        raise Refused(TOO_MANY(count=MAX_ACTIVE))
 
 
 def register_endpoint(data: EndpointInput, actor, now: datetime
@@ -182,7 +193,7 @@ def update_endpoint(endpoint: WebhookEndpoint, changes: dict, now: datetime
                     ) -> WebhookEndpoint:
     """Change the given fields among EDITABLE (others are refused by name); flushed.
     Switching `active` off is `deactivate_endpoint`."""
-    errors = {name: "This field cannot be changed." for name in changes if name not in EDITABLE}
+    errors = {name: NOT_EDITABLE for name in changes if name not in EDITABLE}
     cleaned = {}
     if "events" in changes:
         cleaned["events"] = _check(errors, "events", clean_events, changes["events"])

@@ -1,5 +1,7 @@
 """Notifications, reports and the discovery endpoints' shapes."""
 
+from typing import Any
+
 from pydantic import Field
 
 from api.schemas.queries import Page, PerPage
@@ -22,7 +24,11 @@ class NotificationOut(ResponseBody):
     id: int
     kind: str
     ticket: str | None
-    message: str
+    message: str = Field(description="What it says, in the caller's language.")
+    code: str | None = Field(description="The message's code (null for an old row whose "
+                                         "words could not be read).")
+    params: dict[str, Any] = Field(description="The message's parameters, in English.")
+    critical: bool
     created_at: str = Field(json_schema_extra={"format": "date-time"})
     read: bool
 
@@ -50,7 +56,10 @@ MONEY = {"examples": ["200.00"]}
 
 class CategoryOut(ResponseBody):
     id: int
-    name: str = Field(description="Send it as a ticket's `category`.")
+    name: str = Field(description="The English name. Send it (or `name_zh`) as a ticket's "
+                                  "`category`.")
+    name_zh: str | None = Field(description="The Chinese name; null when a manager has not "
+                                            "given one yet (show `name`).")
     dimension: str = Field(json_schema_extra={"enum": list(values(Dimension))},
                            description="The SERVQUAL dimension it is suggested under.")
 

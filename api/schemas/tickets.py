@@ -61,7 +61,9 @@ class TicketSummary(ResponseBody):
     customer: CustomerRef
     channel: str = Field(json_schema_extra={"enum": list(values(Channel))})
     dimension: str | None = Field(json_schema_extra={"enum": [*values(Dimension), None]})
-    category: str | None
+    category: str | None = Field(description="The category's English name.")
+    category_zh: str | None = Field(description="The category's Chinese name (null: none "
+                                                "yet, or no category).")
     severity: str = Field(json_schema_extra={"enum": list(values(Severity))})
     is_safety: bool
     description: str
@@ -183,7 +185,8 @@ class NewTicketIn(RequestBody):
     customer: CustomerIn | None = None
     channel: choice_of(values(Channel)) = None
     dimension: choice_of(values(Dimension)) = None
-    category: str | None = Field(default=None, description="An active category's name.")
+    category: str | None = Field(default=None, description="An active category's name, "
+                                                           "in English or in Chinese.")
     severity: choice_of(values(Severity)) = None
     description: str | None = None
     desired_outcome: str | None = None

@@ -3,7 +3,8 @@ through `core.inputs` so the API refuses what the web forms refuse, with the sam
 
 A value of the wrong JSON type raises one of pydantic's `*_type` errors (answered 400, a
 malformed request); a value of the right type the input layer refuses raises `invalid`
-(answered 422, a field error).
+(answered 422, a field error). Either carries its reason, a declared message, in the
+error's context as `reason` (`api.errors` answers with it).
 """
 
 from datetime import datetime
@@ -15,20 +16,25 @@ from pydantic import BeforeValidator, ConfigDict, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from core import inputs
+from core.messages import Message, define
+from core.words import N_
 
 INVALID = "invalid"
+NOT_A_MOMENT_STRING = define("api.must_be_moment_string", N_("must be an ISO 8601 string"))()
+NOT_AN_AMOUNT = define("api.must_be_amount",
+                       N_("must be a decimal string such as \"80.00\" or a number"))()
 
 
-def _refused(reason: str) -> PydanticCustomError:
-    return PydanticCustomError(INVALID, reason)
+def _refused(reason: Message, kind: str = INVALID) -> PydanticCustomError:
+    return PydanticCustomError(kind, "{reason}", {"reason": reason})
 
 
-def _parsed(value: Any, kind: type, parse, type_message: str) -> Any:
+def _parsed(value: Any, kind: type, parse, type_message: Message) -> Any:
     """None, a value already of `kind`, or text read by `parse` (an input-layer reader)."""
     if value is None or isinstance(value, kind):
         return value
     if not isinstance(value, str):
-        raise PydanticCustomError("string_type", type_message)
+        raise _refused(type_message, "string_type")
     if not value.strip():
         return None
     try:
@@ -38,7 +44,7 @@ def _parsed(value: Any, kind: type, parse, type_message: str) -> Any:
 
 
 def _moment(value: Any) -> Any:
-    return _parsed(value, datetime, inputs.parse_moment, "must be an ISO 8601 string")
+    return _parsed(value, datetime, inputs.parse_moment, NOT_A_MOMENT_STRING)
 
 
 def _query_int(low: int, high: int):
@@ -73,7 +79,7 @@ def _amount(value: Any) -> Any:
         return value
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
         return str(value)
-    raise PydanticCustomError("string_type", "must be a decimal string such as \"80.00\"")
+    raise _refused(NOT_AN_AMOUNT, "string_type")
 
 
 Moment = Annotated[

@@ -7,17 +7,16 @@
   const follow = () => {
     const chosen = document.querySelector('input[name="dimension"]:checked');
     if (!chosen) return;
-    let firstMatch = null;
     select.querySelectorAll("option").forEach((option) => {
+      if (!option.value) return; // "Choose…" stays: the person picks the category
       const matches = option.dataset.dimension === chosen.value;
       option.hidden = !matches;
       option.disabled = !matches;
-      if (matches && !firstMatch) firstMatch = option;
     });
     select.querySelectorAll("optgroup").forEach((group) => {
       group.hidden = ![...group.children].some((option) => !option.hidden);
     });
-    if (select.selectedOptions[0]?.disabled && firstMatch) firstMatch.selected = true;
+    if (select.selectedOptions[0]?.disabled) select.value = "";
   };
 
   radios.forEach((radio) => radio.addEventListener("change", follow));

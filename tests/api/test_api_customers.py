@@ -117,7 +117,9 @@ def test_phone_and_email_match_exactly(client, bearer, world):
 
 def test_search_refusals_name_the_parameter(client, bearer, world):
     headers = bearer(world["desk"])
-    assert _fields(_get(client, headers, q="w")) == {"q": "Search with at least 2 characters."}
+    short = _get(client, headers, q="w").get_json()["error"]
+    assert short["fields"] == {"q": "请至少输入 2 个字符再搜索。"}  # amy reads Chinese
+    assert short["details"] == {"q": {"code": "api.short_query", "params": {}}}
     assert set(_fields(_get(client, headers, q="x" * 101))) == {"q"}
     assert set(_fields(_get(client, headers, site="Far Hotel"))) == {"site"}
     assert set(_fields(_get(client, headers, per_page=0))) == {"per_page"}
@@ -241,7 +243,7 @@ def test_a_known_phone_or_email_answers_the_customer_it_is(client, bearer, world
 def test_create_refusals_name_the_field(client, bearer, world):
     headers, before = bearer(world["desk"]), _count()
     assert _fields(_post(client, headers, phone="13512345678")) == {
-        "name": "The customer's name is required."}
+        "name": "请填写客户姓名。"}  # amy reads Chinese
     assert set(_fields(_post(client, headers, name="No Contact"))) == {"phone"}
     assert set(_fields(_post(client, headers, name="Bad", phone="12"))) == {"phone"}
     assert set(_fields(_post(client, headers, name="Bad", email="not-mail"))) == {"email"}

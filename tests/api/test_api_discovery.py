@@ -33,8 +33,8 @@ def _get(client, headers, path, **query):
 def test_categories_are_the_active_ones_in_the_forms_order(client, bearer, make_user):
     ensure_default_categories()
     retired = db.session.query(Category).filter_by(name="Noise").one()
-    save_category("Noise", "tangibles", False, retired)
-    added = save_category("Wi-Fi down", "reliability", True)
+    save_category("Noise", "tangibles", False, retired, name_zh=retired.name_zh)
+    added = save_category("Wi-Fi down", "reliability", True, name_zh="无线网络故障")
     db.session.commit()
     response = _get(client, bearer(make_user()), "/categories")
     assert response.status_code == 200
@@ -43,7 +43,8 @@ def test_categories_are_the_active_ones_in_the_forms_order(client, bearer, make_
         [(dimension, name) for dimension, names in DEFAULT_CATEGORIES.items() for name in names
          if name != "Noise"] + [("reliability", "Wi-Fi down")])
     assert [(c.dimension, c.name) for c in body.categories] == expected
-    assert {"id": added.id, "name": "Wi-Fi down", "dimension": "reliability"} in \
+    assert {"id": added.id, "name": "Wi-Fi down", "name_zh": "无线网络故障",
+            "dimension": "reliability"} in \
         response.get_json()["categories"]
 
 

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from core import clock
 from customers.services import CustomerInput
 from extensions import db
+from tests.browser.support import open_nav_link
 from tickets.categories import ensure_default_categories
 from tickets.models import Ticket
 
@@ -81,8 +82,7 @@ def test_supervisor_approves_from_the_queue(page, sign_in, make_user, make_ticke
     db.session.commit()
     supervisor = make_user("supervisor", site=ticket.site)
     sign_in(supervisor)
-    page.get_by_role("button", name="Toggle navigation").click()
-    page.get_by_role("link", name="Approvals").first.click()
+    open_nav_link(page, "/tickets/approvals")  # in the Manage menu, behind the toggler at 1024
     page.get_by_role("link", name=ticket.ref).click()
     expect(page.locator("#offers-heading")).to_be_visible()
     page.get_by_role("button", name="Approve").last.click()

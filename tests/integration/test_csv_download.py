@@ -67,7 +67,7 @@ def test_site_and_category_names_cannot_inject_formulas(client, login, make_site
                                                         make_ticket):
     site = make_site(name='=HYPERLINK("http://evil.example","x")')
     ensure_default_categories()
-    category = save_category("@SUM(1+1)*cmd", "reliability", True)
+    category = save_category("@SUM(1+1)*cmd", "reliability", True, name_zh="=1+1")
     manager = make_user("manager", site=site)
     clock.set_now(IN_WEEK)
     make_ticket(site=site, category_id=category.id)
@@ -81,7 +81,7 @@ def test_site_and_category_names_cannot_inject_formulas(client, login, make_site
     assert category_rows and all(row["figure"].startswith("'@SUM(1+1)*cmd ")
                                  for row in category_rows)
     for row in rows:
-        for column in ("site", "section", "figure"):
+        for column in ("site", "section", "figure", "category"):
             assert not row[column].startswith(("=", "+", "-", "@", "\t", "\r"))
         for column in ("this_week", "previous_week", "change"):
             assert row[column] == "" or float(row[column]) == float(row[column])

@@ -205,7 +205,7 @@ def test_the_ticket_page_says_what_became_of_the_survey_mail(app, client, login,
     assert 'data-survey-mail="queued"' in _mail_note(client, resolved)
     send_due(DUE)
     note = _mail_note(client, resolved)
-    assert "E-mailed to ana@example.com on 2026-11-30 10:01" in note
+    assert "E-mailed to ana@example.com on Nov 30, 2026 10:01 UTC+8" in note
 
 
 def test_the_ticket_page_tells_staff_to_send_a_failed_link_themselves(app, client, login,

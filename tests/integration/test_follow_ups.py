@@ -207,3 +207,35 @@ def test_a_follow_up_needs_a_resolved_ticket_with_that_follow_up_open(resolved):
         record_follow_up(ticket, owner, {"kind": "survey", "reached": True, "csat": 5,
                                          "recovered": True}, version=None,
                          now=T0 + timedelta(days=4))
+
+
+@pytest.mark.parametrize(("answers", "english", "chinese"), [
+    ({"kind": "check_in", "csat": 2},
+     "The customer is not satisfied after the follow-up (CSAT 2): reopened.",
+     "回访后客人仍不满意（满意度 2）：工单已重新打开。"),
+    ({"kind": "survey", "csat": 2, "recovered": False},
+     "The customer is not satisfied after the follow-up (CSAT 2, not recovered): reopened.",
+     "回访后客人仍不满意（满意度 2，补救未成功）：工单已重新打开。"),
+    ({"kind": "survey", "csat": 5, "recovered": True, "would_recommend": True},
+     "Survey answered: the follow-up loop is complete.",
+     "客人已回答满意度调查：回访流程完成。"),
+], ids=["reopened-at-csat", "reopened-not-recovered", "closed-answered"])
+def test_the_loop_s_own_notes_are_stored_as_messages_and_read_in_chinese(
+        app, resolved, answers, english, chinese):
+    """What the loop writes on the timeline is its own words, not the person's: kept as a
+    code and parameters, so a Chinese front desk reads it in Chinese."""
+    from flask_babel import force_locale
+
+    from tickets.audit import event_note
+
+    ticket, owner, _super = resolved
+    record_follow_up(ticket, owner, {"reached": True, **answers}, version=ticket.version,
+                     now=T0 + timedelta(days=2))
+    db.session.commit()
+    event = ticket.events[-1]
+    assert event.action in {"reopen", "close"} and event.note == english
+    assert event.note_code is not None
+    with app.test_request_context(), force_locale("zh_Hans"):
+        assert event_note(event) == chinese
+    with app.test_request_context(), force_locale("en"):
+        assert event_note(event) == english

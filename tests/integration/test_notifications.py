@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from core import clock
 from extensions import db
+from notifications.kinds import CUSTOMER_WROTE, SAFETY_COMPLAINT
 from notifications.models import Notification
 from notifications.services import (
     active_managers,
@@ -27,6 +28,7 @@ from outbox.sender import send_due
 # Monday 2026-11-23 03:00 in Shanghai (UTC+8); the office opens at 09:00 local = 01:00 UTC.
 NIGHT = datetime(2026, 11, 22, 19, 0, tzinfo=UTC)
 OPENING = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+SAFETY = SAFETY_COMPLAINT(ref="SR-000001", site="Office Hours Hotel")
 SMTP = "smtp://desk%40hotel:p%40ss@mail.example:587?starttls=1"
 
 
@@ -59,7 +61,7 @@ def _mail(row: Notification) -> OutboxMessage | None:
 
 
 def _notify(recipients, now, **options) -> list[Notification]:
-    rows = notify(recipients, "sla_at_risk", "SR-000001: the deadline is close.", now=now,
+    rows = notify(recipients, "customer_message", CUSTOMER_WROTE(ref="SR-000001"), now=now,
                   **options)
     db.session.commit()
     return rows
@@ -176,7 +178,8 @@ def test_send_due_without_smtp_logs_it(app, person, caplog):
     assert record.levelno == logging.INFO
     assert "d***@example.com" in record.getMessage()
     assert "desk@example.com" not in record.getMessage()
-    assert "[Recovery Desk] SR-000001: the deadline is close." in record.getMessage()
+    assert ("[Recovery Desk] SR-000001: the customer wrote. Read it and answer."
+            in record.getMessage())
     assert send_due(OPENING + timedelta(hours=1)) == {}
 
 
@@ -216,7 +219,7 @@ def test_send_due_backs_off_then_gives_up(app, person, monkeypatch):
 
 def test_critical_mail_goes_at_the_first_pass_after_the_commit(app, person, sent):
     clock.set_now(NIGHT)
-    [row] = notify([person], "safety", "Safety issue reported", critical=True, now=NIGHT)
+    [row] = notify([person], "safety", SAFETY, critical=True, now=NIGHT)
     db.session.flush()
     assert sent == []
     db.session.commit()
@@ -238,7 +241,7 @@ def test_critical_mail_failure_stays_pending_for_a_later_pass(app, person, monke
 
 
 def test_rolled_back_critical_notification_sends_nothing(app, person, sent):
-    notify([person], "safety", "Safety issue reported", critical=True, now=NIGHT)
+    notify([person], "safety", SAFETY, critical=True, now=NIGHT)
     db.session.rollback()
     db.session.commit()
     assert send_due(NIGHT) == {}

@@ -17,6 +17,7 @@ from sqlalchemy import select, text, update
 
 from core import clock
 from extensions import db
+from notifications.kinds import SAFETY_COMPLAINT
 from notifications.models import Notification
 from notifications.services import notify
 from outbox import smtp
@@ -197,7 +198,8 @@ def _meanwhile(message_id: int, note_id: int) -> str:
 
 def test_no_transaction_or_row_lock_is_held_while_talking_to_smtp(app, make_user):
     person = make_user("front_desk", email="desk@example.com")
-    [note] = notify([person], "safety", "Safety issue reported", critical=True, now=NOW)
+    [note] = notify([person], "safety", SAFETY_COMPLAINT(ref="SR-000001", site="Test Hotel"),
+                    critical=True, now=NOW)
     db.session.commit()
     [message_id] = db.session.scalars(select(OutboxMessage.id)).all()
     counts, release = {}, threading.Event()

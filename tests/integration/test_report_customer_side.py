@@ -259,7 +259,7 @@ def test_the_page_shows_each_figure_beside_last_week(story, client, login, make_
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     row = html.split('data-rate="acknowledged_in_writing"')[1].split("</tr>")[0]
-    assert "50.0 %" in row and "(100.0 %, −50.0 pts)" in row
+    assert "50.0%" in row and "(100.0%, −50.0 pts)" in row
     assert "figure=acknowledged_in_writing" in row and "figure=owned_with_email" in row
     accepted = html.split('data-rate="customer_accepted_fixes"')[1].split("</tr>")[0]
     assert ">2</a>" in accepted and "(0, +2)" in accepted

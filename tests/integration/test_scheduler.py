@@ -56,9 +56,11 @@ def test_the_sweep_every_minute_and_the_report_run_every_five_coalescing_missed_
     built.start(paused=True)
     try:
         jobs = {job.id: job for job in built.get_jobs()}
-        assert set(jobs) == {"sla-sweep", "outbox", "weekly-reports", "retention"}
+        assert set(jobs) == {"sla-sweep", "outbox", "weekly-reports", "retention",
+                             "notification-digests"}
         assert jobs["sla-sweep"].trigger.interval == timedelta(minutes=1)
         assert jobs["weekly-reports"].trigger.interval == timedelta(minutes=5)
+        assert jobs["notification-digests"].trigger.interval == timedelta(minutes=15)
         for job in jobs.values():
             assert (job.coalesce, job.max_instances, job.misfire_grace_time) == (True, 1, 3600)
     finally:

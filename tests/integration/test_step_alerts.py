@@ -47,7 +47,9 @@ def test_a_fix_over_the_limit_goes_to_those_who_may_approve_it(cast, make_ticket
     rows = db.session.scalars(select(Notification).where(
         Notification.kind == "ticket_offer_fix", Notification.ticket_id == other.id)).all()
     assert {row.recipient_id for row in rows} == {cast["manager"].id}
-    assert "5000.00" in rows[0].message
+    assert rows[0].message == f"{other.ref}: a fix of CN¥5,000.00 waits for your approval."
+    assert rows[0].params == {"code": "notify.fix_waits", "params": {
+        "ref": other.ref, "amount": {"money": "5000.00", "currency": "CNY"}}}
 
 
 def test_a_fix_within_the_limit_tells_nobody(cast, make_ticket):

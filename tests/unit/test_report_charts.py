@@ -17,13 +17,20 @@ def test_bars_scale_to_the_largest_value_and_link_to_their_tickets():
         [Bar("Reliability", 10, href="/r?x=1&y=2"), Bar("Empathy", 5), Bar("Tangibles", 0)],
         title="Volume", desc="New tickets by dimension", chart_id="volume",
     ))
-    rects = svg.findall(f".//{SVG}rect")
+    rects = [r for r in svg.findall(f".//{SVG}rect") if r.get("class") == "chart-bar"]
     widths = [float(r.get("width")) for r in rects]
     assert widths[0] == 2 * widths[1] and widths[2] == 0
     links = svg.findall(f"{SVG}a")
     assert [a.get("href") for a in links] == ["/r?x=1&y=2"]
-    assert svg.get("role") == "img"
+    assert links[0].get("aria-label") == "Reliability: 10"
+    assert links[0].find(f"{SVG}text") is None, "its name is its label, not text inside it"
+    assert svg.get("role") == "group", "an image may hold no link"
     assert svg.find(f"{SVG}title").text == "Volume"
+
+
+def test_a_chart_without_links_is_an_image():
+    svg = _parse(bar_chart([Bar("Empathy", 5)], title="t", desc="d", chart_id="c"))
+    assert svg.get("role") == "img" and svg.get("aria-labelledby") == "c-title c-desc"
 
 
 def test_an_empty_or_all_zero_chart_draws_without_dividing_by_zero():

@@ -49,7 +49,8 @@ HANDLER_ATTRIBUTE = re.compile(r"<[a-z][^>]*?\son[a-z]+\s*=", re.IGNORECASE)
 STYLE_ATTRIBUTE = re.compile(r"<[a-z][^>]*?\sstyle\s*=", re.IGNORECASE)
 CSP_BREAKERS = {"inline <script>": INLINE_SCRIPT, "on*= handler": HANDLER_ATTRIBUTE,
                 "style attribute": STYLE_ATTRIBUTE}
-NOT_PAGES = {"static", "bootstrap.static", "tickets.attachment"}  # files, never HTML
+NOT_PAGES = {"static", "bootstrap.static", "tickets.attachment",
+             "home.favicon"}  # files (or a redirect to one), never HTML
 QUERIES = {"customers.index": {"q": "a"}, "customers.search": {"q": "an"},
            "reports.tickets": {"figure": "new"}}
 

@@ -23,7 +23,7 @@ def test_the_ticket_page_shows_the_plan_and_offers_the_follow_up_form(client, lo
     clock.set_now(T0 + timedelta(days=2))
     text = client.get(f"/tickets/{resolved.ref}").get_data(as_text=True)
     assert 'id="follow-ups"' in text
-    assert "2026-11-25 10:00" in text and "2026-11-30 10:00" in text
+    assert "Nov 25, 2026 10:00 UTC+8" in text and "Nov 30, 2026 10:00 UTC+8" in text
     assert 'id="action-follow_up"' in text
     assert 'name="follow_up-reached"' in text
     assert 'id="survey-url"' in text and "/survey/" in text

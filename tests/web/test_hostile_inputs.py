@@ -199,6 +199,7 @@ def world(app, make_site, make_user, make_ticket):
     from auth.tokens import create_token
     from followups.models import FollowUp
     from followups.survey_link import make_token
+    from notifications.kinds import CUSTOMER_WROTE
     from notifications.services import notify
     from tickets.models import Category
 
@@ -211,7 +212,8 @@ def world(app, make_site, make_user, make_ticket):
     survey = db.session.scalars(select(FollowUp).where(
         FollowUp.ticket_id == resolved.id, FollowUp.kind == "survey")).one()
     token, plain = create_token(manager, "hostile", clock.utcnow())
-    (note,) = notify([manager], "test", "For the manager", critical=True, now=clock.utcnow())
+    (note,) = notify([manager], "test", CUSTOMER_WROTE(ref=owned.ref), ticket=owned,
+                     critical=True, now=clock.utcnow())
     db.session.commit()
     return {
         "manager": manager, "desk": desk, "bearer": {"Authorization": f"Bearer {plain}"},

@@ -136,7 +136,7 @@ def test_mark_reviewed_records_when_and_moves_it_out_of_the_waiting_list(
     assert str(garbage.id) not in _rows(waiting)
     everything = client.get("/mail/held?show=all").get_data(as_text=True)
     assert str(garbage.id) in _rows(everything)
-    assert "Reviewed 2026-11-23 11:30 CST" in everything
+    assert "Reviewed Nov 23, 2026 11:30 UTC+8" in everything
     again = client.post(f"/mail/held/{garbage.id}/reviewed", follow_redirects=True)
     assert "Someone has already reviewed this message." in again.get_data(as_text=True)
     db.session.refresh(garbage)

@@ -37,7 +37,7 @@ def test_the_owner_marks_it_done_once(client, login, ticket):
     assert current.version == version + 1
     assert current.events[-1].action == "complete_prevention"
     page = client.get(f"/tickets/{ticket.ref}").get_data(as_text=True)
-    assert "Done 2026-11-23" in page
+    assert "Done Nov 23, 2026" in page
     again = post_action(client, ticket, "complete_prevention", prevention_id=prevention.id)
     assert again.status_code == 409
     assert "already done" in again.get_data(as_text=True)

@@ -79,6 +79,9 @@ def test_a_manager_downloads_everything_held_and_nothing_of_others(client, login
     assert len(record["tickets"]) == 3
     first = record["tickets"][0]
     assert first["booking_ref"] == "BK-1"
+    category = db.session.get(Ticket, first["id"]).category
+    assert (first["category"], first["category_zh"]) == (category.name, category.name_zh)
+    assert category.name_zh and category.name_zh != category.name
     assert [event["action"] for event in first["events"]][:2] == ["opened", "own"]
     assert first["fix_offers"] and {f["kind"] for f in first["follow_ups"]} == {
         "check_in", "survey"}

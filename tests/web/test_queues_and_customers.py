@@ -129,7 +129,8 @@ class BusyDesk:
         ensure_default_categories()
         self.made += 1
         site = self.sites[self.made % 2]
-        category = save_category(f"Busy category {self.made}", "reliability", True)
+        category = save_category(f"Busy category {self.made}", "reliability", True,
+                                 name_zh=f"繁忙类别 {self.made}")
         opener = self.make_user("front_desk", site=site)
         return self.make_ticket(owner=opener if owned else None, opener=opener, site=site,
                                 category_id=category.id)

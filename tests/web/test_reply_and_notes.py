@@ -145,7 +145,7 @@ def test_a_canned_reply_prefills_the_reply_form_for_this_customer(client, guest_
     assert "仍在处理" not in picker and f"reply_template={chinese.id}" not in picker
     filled = _reply_box(_page(client, guest_ticket, reply_template=template.id))
     assert filled == (f"Dear Ann Lee, {guest_ticket.ref} is with Lin Mei; we call you by "
-                      "Monday, November 23, 2026 11:00 AM (CST).")
+                      "Monday, November 23, 2026 11:00 AM (UTC+8).")
 
 
 @pytest.mark.parametrize("asked", ["999999", ""])

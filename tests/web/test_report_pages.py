@@ -87,7 +87,7 @@ def test_an_empty_week_shows_zeros_and_nothing_was_due(client, login, make_user,
     page = _page(client, week["site"], week="2026-W30")
     assert 'id="report-empty"' in page
     assert "nothing was due" in page
-    assert "100.0 %" not in page
+    assert "100.0%" not in page
     assert ">0</a>" in _card(page, "new")
 
 
@@ -152,3 +152,18 @@ def test_the_default_is_the_last_full_week(client, login, make_user, week):
     login(user=make_user("manager", site=week["site"]))
     page = client.get(f"/reports/weekly?site={week['site'].id}").get_data(as_text=True)
     assert "2026-W47" in page.split("</h1>")[0]
+
+
+def test_a_drill_down_names_its_filters_in_the_reader_s_words(client, login, make_user, week):
+    """The link carries codes and a username; the page shows labels and a display name."""
+    login(user=make_user("manager", site=week["site"], locale="zh_Hans"))
+    desk = week["desk"]
+    desk.display_name = "林梅"
+    db.session.commit()
+    listing = client.get(
+        f"/reports/weekly/tickets?week={WEEK}&site={week['site'].id}&figure=new"
+        f"&dimension=empathy&owner={desk.username}").get_data(as_text=True)
+    intro = listing.split("</h1>")[1].split("</p>")[0]
+    assert "维度: 移情性" in intro and f"负责人: {desk.display_name}" in intro
+    assert "empathy" not in intro
+    assert f": {desk.username}" not in intro

@@ -69,11 +69,16 @@ ROWS = [
     page("auth.change_password", "GET", "/account/password", 200, 200, 200, 200),
     page("auth.change_password", "POST", "/account/password", 422, 422, 422, 422,
          body={"current_password": "wrong", "new_password": "x"}),
+    page("account.settings", "GET", "/account/", 200, 200, 200, 200),
+    page("account.settings", "POST", "/account/", 422, 422, 422, 422,
+         body={"locale": "klingon"}),
     page("account.tokens", "GET", "/account/tokens", 200, 200, 200, 200),
     page("account.tokens", "POST", "/account/tokens", 200, 200, 200, 200,
          body={"name": "Role table"}),
     page("account.revoke", "POST", "/account/tokens/{token_id}/revoke", 302, 302, 302, 302),
     page("home.index", "GET", "/", 200, 200, 200, 200),
+    public("home.favicon", "GET", "/favicon.ico", 301),
+    page("search.index", "GET", "/search/", 200, 200, 200, 200, params={"q": "Guest"}),
     # Administration: managers only.
     page("sites.index", "GET", "/admin/sites/", 403, 403, 200, 403),
     page("sites.create", "GET", "/admin/sites/new", 403, 403, 200, 403),
@@ -137,6 +142,9 @@ ROWS = [
     page("notifications.read", "POST", "/notifications/{notification}/read",
          404, 404, 404, 404),
     page("notifications.read_all", "POST", "/notifications/read-all", 302, 302, 302, 302),
+    page("notifications.read_ticket", "POST", "/notifications/tickets/{ticket}/read",
+         302, 302, 302, 302),
+    page("notifications.unread_json", "GET", "/notifications/unread.json", 200, 200, 200, 200),
     # Follow-ups and the customer's survey.
     page("followups.index", "GET", "/follow-ups/", 200, 200, 200, 200),
     page("followups.survey_qr", "GET", "/follow-ups/survey-qr/{resolved}.svg",
@@ -317,9 +325,10 @@ def _resolved_ticket(make_ticket, site):
 def _notification_for(user) -> int:
     from core import clock
     from extensions import db
+    from notifications.kinds import CUSTOMER_WROTE
     from notifications.services import notify
 
-    (row,) = notify([user], "test", "Only for its recipient", critical=True,
+    (row,) = notify([user], "test", CUSTOMER_WROTE(ref="SR-000001"), critical=True,
                     now=clock.utcnow())
     db.session.commit()
     return row.id

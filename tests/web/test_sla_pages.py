@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from core import clock
+from core.vocabulary import CLOCK_LABELS, DIMENSION_LABELS, SEVERITY_LABELS
 from extensions import db
 from sla.models import SlaPolicyChange
 from sla.policy import DEFAULT_POLICY, policy_as_input, target_field
@@ -77,7 +78,9 @@ def test_a_supervisor_edits_the_policy_and_it_is_audited(client, login, make_tic
     assert change.changes == {name: ["30", "20"]} and change.actor_id == supervisor.id
     page = _text(client.get("/sla/policy"))
     assert f'id="{name}" name="{name}" value="20"' in page
-    assert "30 → 20" in page
+    labels = (DIMENSION_LABELS["tangibles"], SEVERITY_LABELS["high"],
+              CLOCK_LABELS["first_response"])
+    assert " · ".join(map(str, labels)) + " 30 minutes → 20 minutes" in page
     ticket = make_ticket(site=supervisor.site, dimension="tangibles", severity="high")
     assert ticket.first_response_due == T0 + timedelta(minutes=20)
 
@@ -123,8 +126,8 @@ def test_ticket_page_shows_sla_badges(client, login, make_ticket):
     ticket = make_ticket(severity="high")
     login(user=ticket.owner)
     page = _text(client.get(f"/tickets/{ticket.ref}"))
-    assert "First response" in page and "Met" in page
-    assert "Resolution" in page and "On track" in page
+    assert "Respond by" in page and "Met" in page
+    assert "Resolve by" in page and "On track" in page
 
 
 def _row_of(page: str, ref: str) -> str:
@@ -136,13 +139,13 @@ def _row_of(page: str, ref: str) -> str:
 
 
 @pytest.mark.parametrize("path,which,state,clock_name", [
-    ("/tickets/mine", "owned", "On track", "Next contact"),
-    ("/", "owned", "On track", "Next contact"),
-    ("/", "unowned", "At risk", "First response"),
-    ("/tickets/unowned", "unowned", "At risk", "First response"),
-    ("/tickets/", "unowned", "At risk", "First response"),
-    ("/tickets/", "owned", "On track", "Next contact"),
-    ("/customers/{customer}", "unowned", "At risk", "First response"),
+    ("/tickets/mine", "owned", "On track", "Contact by"),
+    ("/", "owned", "On track", "Contact by"),
+    ("/", "unowned", "At risk", "Respond by"),
+    ("/tickets/unowned", "unowned", "At risk", "Respond by"),
+    ("/tickets/", "unowned", "At risk", "Respond by"),
+    ("/tickets/", "owned", "On track", "Contact by"),
+    ("/customers/{customer}", "unowned", "At risk", "Respond by"),
 ])
 def test_lists_show_each_tickets_most_urgent_sla_clock(client, login, make_user, make_ticket,
                                                        path, which, state, clock_name):
