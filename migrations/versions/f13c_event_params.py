@@ -47,6 +47,22 @@ CLOCK_WORDS = {
     'resolution': 'resolution',
     'next contact promised to the customer': 'next_contact',
 }
+# The follow-up loop's own notes when it closed or reopened a ticket (written with no actor:
+# a person who typed the same words keeps them as written).
+LOOP_NOTES = {
+    ('close', 'Survey answered: the follow-up loop is complete.'): 'follow_up.closed_answered',
+    ('close', 'Closed after three attempts that could not reach the customer.'):
+        'follow_up.closed_unreachable',
+}
+LOOP_REOPEN = re.compile(
+    r'^The customer is not satisfied after the follow-up \((?P<answer>.+)\): reopened\.$')
+LOOP_ANSWERS = (
+    (re.compile(r'^CSAT (?P<score>\d+)$'), 'follow_up.reopened_csat'),
+    (re.compile(r'^CSAT (?P<score>\d+), not recovered$'),
+     'follow_up.reopened_csat_not_recovered'),
+    (re.compile(r'^not recovered$'), 'follow_up.reopened_not_recovered'),
+    (re.compile(r'^dissatisfied$'), 'follow_up.reopened_dissatisfied'),
+)
 TIER_NOTE = re.compile(r'^Customer tier is now (?P<tier>\w+)$')
 TIERS = ('standard', 'key', 'vip')
 
@@ -57,6 +73,7 @@ events = sa.table(
     sa.column('note', sa.Text),
     sa.column('note_code', sa.String),
     sa.column('note_params', sa.JSON),
+    sa.column('actor_id', sa.Integer),
 )
 
 
@@ -71,12 +88,14 @@ def _word(code):
     return {'code': code, 'params': {}}
 
 
-def _declared(action, note):
+def _declared(action, note, actor_id=None):
     """(code, params) of a note the system wrote, or None (a person's words, or a note
     redacted since)."""
     code = FIXED_NOTES.get((action, note))
     if code is not None:
         return code, {}
+    if actor_id is None and action in ('close', 'reopen'):
+        return _loop_note(action, note)
     if action in STEP_NOTES:
         pattern, code = STEP_NOTES[action]
         found = pattern.match(note)
@@ -92,18 +111,32 @@ def _declared(action, note):
     return None
 
 
+def _loop_note(action, note):
+    code = LOOP_NOTES.get((action, note))
+    if code is not None:
+        return code, {}
+    found = LOOP_REOPEN.match(note) if action == 'reopen' else None
+    for pattern, code in LOOP_ANSWERS if found is not None else ():
+        answer = pattern.match(found['answer'])
+        if answer is not None:
+            return code, ({'score': int(answer['score'])} if 'score' in pattern.groupindex
+                          else {})
+    return None
+
+
 def _declare_system_notes():
-    """The events written by the system (the SLA sweep and recomputations, erasures) get
-    their note's code and parameters, in batches by id. Plain SQL: the ORM refuses to
-    change an audit event, and nothing else of the event changes here."""
+    """The events written by the system (the SLA sweep and recomputations, erasures, the
+    follow-up loop) get their note's code and parameters, in batches by id. Plain SQL: the
+    ORM refuses to change an audit event, and nothing else of the event changes here."""
     connection = op.get_bind()
-    actions = sorted({action for action, _note in FIXED_NOTES} | set(STEP_NOTES))
+    actions = sorted({action for action, _note in FIXED_NOTES} | set(STEP_NOTES)
+                     | {'close', 'reopen'})
     change = (events.update().where(events.c.id == sa.bindparam('event_id'))
               .values(note_code=sa.bindparam('code'), note_params=sa.bindparam('params')))
     last = 0
     while True:
         rows = connection.execute(
-            sa.select(events.c.id, events.c.action, events.c.note)
+            sa.select(events.c.id, events.c.action, events.c.note, events.c.actor_id)
             .where(events.c.id > last, events.c.action.in_(actions),
                    events.c.note_code.is_(None))
             .order_by(events.c.id).limit(BATCH)
@@ -111,7 +144,8 @@ def _declare_system_notes():
         if not rows:
             return
         last = rows[-1].id
-        found = [(row.id, _declared(row.action, row.note or '')) for row in rows]
+        found = [(row.id, _declared(row.action, row.note or '', row.actor_id))
+                 for row in rows]
         updates = [{'event_id': event_id, 'code': declared[0], 'params': declared[1]}
                    for event_id, declared in found if declared is not None]
         if updates:

@@ -1,6 +1,6 @@
-"""Migration f13c: the notes the system wrote before (SLA steps and recomputations, erasures)
-get their message's code and parameters, so old entries are read in the reader's language
-too; what people wrote is left alone."""
+"""Migration f13c: the notes the system wrote before (SLA steps and recomputations, erasures,
+the follow-up loop closing or reopening a ticket) get their message's code and parameters, so
+old entries are read in the reader's language too; what people wrote is left alone."""
 
 import importlib.util
 from pathlib import Path
@@ -36,6 +36,15 @@ OLD_FIXED = [
     ("customer_erased", "The customer's personal data was erased on request."),
     ("customer_erased", "The customer's personal data was erased by the retention rule."),
 ]
+OLD_LOOP = [
+    ("close", "Survey answered: the follow-up loop is complete."),
+    ("close", "Closed after three attempts that could not reach the customer."),
+    ("reopen", "The customer is not satisfied after the follow-up (CSAT 2): reopened."),
+    ("reopen", "The customer is not satisfied after the follow-up (CSAT 1, not recovered): "
+               "reopened."),
+    ("reopen", "The customer is not satisfied after the follow-up (not recovered): reopened."),
+    ("reopen", "The customer is not satisfied after the follow-up (dissatisfied): reopened."),
+]
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +61,8 @@ def _old_notes():
             yield action, shape.format(old), shape.format(new)
     for action, note in OLD_FIXED:
         yield action, note, note.replace("vip", "VIP")
+    for action, note in OLD_LOOP:
+        yield action, note, note
 
 
 def test_every_old_system_note_becomes_a_declared_message_with_the_same_words(
@@ -71,6 +82,10 @@ def test_what_people_wrote_is_not_taken_for_a_system_note(app, migration):
         assert migration._declared(action, note) is None, (action, note)
     assert migration._declared("sla_recomputed", "Customer tier is now gold") == (
         "sla.recomputed.tier_changed", {"tier": "gold"})
+    for action, note in OLD_LOOP:  # the same words typed by a person are theirs
+        assert migration._declared(action, note, actor_id=7) is None, note
+    assert migration._declared(
+        "reopen", "The customer is not satisfied after the follow-up (angry): reopened.") is None
 
 
 def test_the_upgrade_declares_the_stored_rows_and_they_read_in_chinese(
@@ -84,6 +99,8 @@ def test_the_upgrade_declares_the_stored_rows_and_they_read_in_chinese(
          "note": "The customer's personal data was erased on request."},
         {"ticket_id": ticket.id, "action": "add_note", "changes": {},
          "note": "Due times recomputed by the SLA sweep"},
+        {"ticket_id": ticket.id, "action": "close", "changes": {},
+         "note": "Survey answered: the follow-up loop is complete."},
     ]
     db.session.execute(table.insert(), rows)  # as stored before: no code, no parameters
     connection = db.session.connection()
@@ -97,10 +114,12 @@ def test_the_upgrade_declares_the_stored_rows_and_they_read_in_chinese(
         ("sla_level_1", "sla.step.escalated_to_supervisors"),
         ("customer_erased", "privacy.erased_on_request"),
         ("add_note", None),
+        ("close", "follow_up.closed_answered"),
     ]
     with app.test_request_context(), force_locale("zh_Hans"):
         assert [event_note(e) for e in stored] == [
             f"{ticket.ref}：解决时限已过，已升级给主管。",
             "已应客户要求清除其个人信息。",
             "Due times recomputed by the SLA sweep",
+            "客人已回答满意度调查：回访流程完成。",
         ]
