@@ -102,15 +102,6 @@ def test_the_layout_fits_a_tablet_and_focus_is_visible(page, sign_in, make_user)
     assert focused == "Skip to content"
 
 
-@pytest.mark.parametrize("role,width", [("manager", 1024), ("supervisor", 1024), ("manager", 390)])
-def test_no_page_scrolls_sideways(page, sign_in, make_user, role, width):
-    page.set_viewport_size({"width": width, "height": 800})
-    sign_in(make_user(role))
-    for path in ("/", "/tickets/", "/tickets/new"):
-        page.goto(path)
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, path
-
-
 def test_supervisor_sees_the_breach_on_the_bell_and_the_board(page, sign_in, make_user,
                                                               make_ticket):
     from datetime import UTC, datetime

@@ -142,6 +142,7 @@ def _sign_in_as(client, username: str | None) -> None:
     assert client.post("/sign-in", data=data).status_code == 302
 
 
+@pytest.mark.sqlite_only  # the pages' markup does not depend on the database
 def test_no_page_has_inline_script_handlers_or_style_attributes(app, client):
     values = _demo_world()
     urls, unknown = _page_urls(app, values)

@@ -400,8 +400,8 @@ def test_every_route_has_values_for_its_path(world):
     assert not unknown, "add a value to world['values'] for: " + "; ".join(unknown)
 
 
-def test_web_pages_and_forms_answer_hostile_input_with_4xx_and_change_nothing(
-        app, client, login, world):
+def test_web_forms_answer_hostile_input_with_4xx_and_change_nothing(app, client, login, world):
+    """Every form any page renders, each field given each hostile value."""
     login(user=world["manager"])
     anonymous = app.test_client()
     values, failures, forms = world["values"], [], []
@@ -417,15 +417,28 @@ def test_web_pages_and_forms_answer_hostile_input_with_4xx_and_change_nothing(
         covered.add(endpoint)
         who = anonymous if endpoint in ANONYMOUS else client
         _run(who, _form_probes(form), {}, failures)
+    posts = {e for e, m, _r, _a in _web_rules() if m == "POST"}
+    assert not failures, f"{len(failures)} hostile requests mishandled:\n" + "\n".join(
+        failures[:40])
+    assert posts <= covered, f"no rendered form posts to {sorted(posts - covered)}"
+    page = client.get("/tickets/")
+    assert page.status_code == 200 and world["owned"].ref in page.get_data(as_text=True)
+
+
+def test_web_paths_and_queries_answer_hostile_input_with_4xx_and_change_nothing(
+        app, client, login, world):
+    """Every route's path arguments and query parameters, each given each hostile value (a
+    separate test from the forms': the two halves run side by side)."""
+    login(user=world["manager"])
+    anonymous = app.test_client()
+    values, failures = world["values"], []
     for endpoint, method, rule, arguments in _web_rules():
         who = anonymous if endpoint in ANONYMOUS else client
         probes = _path_probes(method, rule, arguments, values)
         probes += _query_probes(method, _path(rule, values), endpoint)
         _run(who, probes, {}, failures)
-    posts = {e for e, m, _r, _a in _web_rules() if m == "POST"}
     assert not failures, f"{len(failures)} hostile requests mishandled:\n" + "\n".join(
         failures[:40])
-    assert posts <= covered, f"no rendered form posts to {sorted(posts - covered)}"
     page = client.get("/tickets/")
     assert page.status_code == 200 and world["owned"].ref in page.get_data(as_text=True)
 
