@@ -9,13 +9,9 @@ from flask.cli import with_appcontext
 from auth.models import ROLES
 from auth.services import UserInput, create_user
 from core import inputs
-from core.messages import define
 from core.validation import ValidationFailed
-from core.words import N_
 from sites.cli import check_arguments, fail, refuse
-from sites.services import find_site
-
-NO_SUCH_SITE = define("user.no_such_site", N_("No site called '%(name)s'."))
+from sites.services import NO_SUCH_SITE, find_site
 
 
 def _password_from_stdin() -> str:

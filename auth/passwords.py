@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from zxcvbn import zxcvbn
 
+from core.inputs import TOO_LONG
 from core.messages import Message, define
 from core.words import N_
 
@@ -26,7 +27,6 @@ SCORED_LENGTH = 72
 MIN_USERNAME_IN_PASSWORD = 3
 UNPRINTABLE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 TOO_SHORT = define("password.too_short", N_("Use at least %(count)s characters."))
-TOO_LONG = define("password.too_long", N_("Use at most %(count)s characters."))
 EDGE_SPACES = define("password.edge_spaces", N_("A password cannot start or end with spaces."))
 CONTROL_CHARACTERS = define("password.control_characters",
                             N_("A password cannot contain control characters."))
@@ -41,7 +41,7 @@ def password_problem(password: str, username: str = "",
     if len(password) < MIN_LENGTH:
         return TOO_SHORT(count=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return TOO_LONG(count=MAX_LENGTH)
+        return TOO_LONG(limit=MAX_LENGTH)
     if password.strip() != password:
         return EDGE_SPACES()
     if any(unicodedata.category(ch) in UNPRINTABLE for ch in password):

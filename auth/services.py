@@ -10,13 +10,13 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
 from auth.models import LOCALES, ROLES, User, verify_password
 from auth.passwords import hints_for, password_problem
 from auth.throttle import is_throttled, record_attempt
 from auth.tokens import revoke_all_tokens
+from core import inputs
 from core.clock import utcnow
 from core.messages import define
 from core.validation import ValidationFailed
@@ -29,7 +29,6 @@ UNKNOWN_ROLE = define("user.unknown_role", N_("Unknown role '%(role)s': use one 
 NO_SITE = define("user.no_site", N_("Choose an existing site."))
 UNKNOWN_LOCALE = define("user.unknown_locale",
                         N_("Unknown language '%(locale)s': use en or zh_Hans."))
-BAD_EMAIL = define("user.bad_email", N_("Enter an e-mail address such as name@example.com."))
 BAD_USERNAME = define("user.bad_username", N_(
     "Use 2–40 letters, digits, dots, dashes or underscores, starting with a letter or digit."))
 USERNAME_TAKEN = define("user.username_taken",
@@ -80,9 +79,9 @@ def _check_profile(data: UserInput, errors: dict[str, str]) -> dict:
     email = (data.email or "").strip()
     if email:
         try:
-            email = validate_email(email, check_deliverability=False).normalized
-        except EmailNotValidError:
-            errors["email"] = BAD_EMAIL()
+            email = inputs.email_address(email)
+        except inputs.InputError as refused:
+            errors["email"] = refused.reason
     cleaned.update(role=data.role, site=data.site, locale=data.locale, email=email or None)
     return cleaned
 

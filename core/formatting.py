@@ -171,7 +171,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(local_date, "local_date")
     app.add_template_filter(money, "money")
-    app.add_template_filter(number, "number")
     app.add_template_global(get_locale, "get_locale")
     app.add_template_global(today, "today")
     app.add_template_global(site_zone_label, "zone_label")

@@ -32,8 +32,6 @@ from core.words import N_
 
 PAGE_PARAMETERS = {"page": inputs.INT32_MAX, "per_page": inputs.MAX_PER_PAGE}
 BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
-BROKEN_FIELD = define("input.broken_field",
-                      N_("'%(name)s' holds a NUL byte or a broken character."))
 BROKEN_FIELD_NAME = define("input.broken_field_name",
                            N_("A field name holds a NUL byte or a broken character."))
 QUERY_NOT_UTF8 = define("input.query_not_utf8", N_(
@@ -63,7 +61,7 @@ def _broken_field(pairs):
         if not isinstance(name, str) or inputs.is_broken(name):
             return BROKEN_FIELD_NAME()
         if isinstance(value, str) and inputs.is_broken(value):
-            return BROKEN_FIELD(name=name[:40])
+            return inputs.BROKEN_AT(where=name[:40])
     return None
 
 

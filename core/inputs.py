@@ -26,6 +26,8 @@ from decimal import Decimal
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
+from email_validator import EmailNotValidError, validate_email
+
 from core.messages import define, ensure_message
 from core.words import N_
 
@@ -61,8 +63,9 @@ JSON_TOO_LARGE = define("input.json_too_large",
                         N_("A JSON body may have at most %(count)s bytes."))
 JSON_TOO_DEEP = define("input.json_too_deep", N_("JSON may nest at most %(depth)s levels deep."))
 JSON_INVALID = define("input.json_invalid", N_("The body is not valid JSON."))
-JSON_BROKEN_STRING = define("input.json_broken_string",
-                            N_("'%(where)s' holds a NUL byte or a broken character."))
+BROKEN_AT = define("input.broken_at",
+                   N_("'%(where)s' holds a NUL byte or a broken character."))
+BAD_EMAIL = define("input.bad_email", N_("Enter an e-mail address such as name@example.com."))
 _FORBIDDEN = re.compile("[\x00\ud800-\udfff]")
 _FLAG_WORDS = {"true": True, "1": True, "yes": True, "on": True,
                "false": False, "0": False, "no": False, "off": False}
@@ -75,6 +78,14 @@ class InputError(ValueError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = ensure_message(reason, where="an InputError")
+
+
+def email_address(text: str) -> str:
+    """`text` as a normalized e-mail address (deliverability is not checked), or InputError."""
+    try:
+        return validate_email(text, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise InputError(BAD_EMAIL()) from None
 
 
 class InputTooLarge(InputError):
@@ -298,5 +309,5 @@ def load_json(raw: bytes, *, max_bytes: int = JSON_MAX_BYTES,
         raise InputError(JSON_INVALID()) from None
     where = broken_path(value)
     if where is not None:
-        raise InputError(JSON_BROKEN_STRING(where=where[:80]))
+        raise InputError(BROKEN_AT(where=where[:80]))
     return value

@@ -20,6 +20,7 @@ from correspondence.models import ReplyTemplate
 from correspondence.placeholders import fill, unknown_placeholders
 from correspondence.wording import guest_time
 from customers.models import LOCALES
+from customers.services import UNKNOWN_LOCALE
 from extensions import db
 from tickets.models import Ticket
 
@@ -30,7 +31,6 @@ UNKNOWN_PLACEHOLDER = define("reply.unknown_placeholder", N_(
     "Use only the placeholders {customer}, {reference}, {owner} and {promise}."))
 DUPLICATE_TITLE = define("reply.duplicate_title", N_(
     "There is already a canned reply with this title in this language."))
-NOT_A_LOCALE = define("reply.unknown_locale", N_("Choose English (en) or Chinese (zh_Hans)."))
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def _position(value) -> int:
 def _clean(data: TemplateInput, template: ReplyTemplate | None) -> dict:
     errors, cleaned = {}, {}
     if data.locale not in LOCALES:
-        errors["locale"] = NOT_A_LOCALE()
+        errors["locale"] = UNKNOWN_LOCALE()
     else:
         cleaned["locale"] = data.locale
     _text(errors, cleaned, "title", data.title, TITLE_LENGTH)

@@ -9,11 +9,10 @@ import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import Select, case, false, func, or_, select
 
 from auth.models import User
-from core.inputs import InputError, clean_text
+from core.inputs import InputError, clean_text, email_address
 from core.messages import define
 from core.validation import ValidationFailed
 from core.words import N_
@@ -27,8 +26,6 @@ MAX_QUERY = 100
 CUSTOMER_LIMITS = {"name": 120, "phone": 40, "email": 254, "notes": 5000}
 DEFAULT_LOCALE = "en"
 NAME_REQUIRED = define("customer.name_required", N_("The customer's name is required."))
-BAD_EMAIL = define("customer.bad_email",
-                   N_("Enter an e-mail address such as name@example.com."))
 BAD_PHONE = define("customer.bad_phone", N_("A phone number has 5 to 20 digits."))
 NO_CONTACT = define("customer.no_contact",
                     N_("Give a phone number or an e-mail address (or both)."))
@@ -130,9 +127,9 @@ def clean_customer_input(data: CustomerInput, prefix: str = "") -> dict:
     email = cleaned["email"]
     if email:
         try:
-            email = validate_email(email, check_deliverability=False).normalized
-        except EmailNotValidError:
-            errors[f"{prefix}email"] = BAD_EMAIL()
+            email = email_address(email)
+        except InputError as refused:
+            errors[f"{prefix}email"] = refused.reason
     cleaned["email"] = email or None
     if cleaned["phone"] and not 5 <= len(phone_digits(cleaned["phone"])) <= 20:
         errors[f"{prefix}phone"] = BAD_PHONE()

@@ -15,7 +15,6 @@ commits: the scheduled job (`jobs.schedule.run_digests`) commits, the outbox sen
 
 from collections import defaultdict
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import force_locale
@@ -24,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from auth.models import User
+from core.formatting import site_zone
 from extensions import db
 from notifications.models import Notification, NotificationDigest
 from notifications.services import mail_locale, page_url
@@ -50,7 +50,7 @@ def _waiting(now: datetime) -> dict[int, list[Notification]]:
 
 def _site_day(person: User, now: datetime):
     """The day at the person's site, or None before `DIGEST_HOUR` there."""
-    local = now.astimezone(ZoneInfo(person.site.timezone))
+    local = now.astimezone(site_zone(person.site))
     return local.date() if local.hour >= DIGEST_HOUR else None
 
 
@@ -58,7 +58,8 @@ def _already_sent(user_ids: list[int], days: dict[int, object]) -> set[int]:
     if not user_ids:
         return set()
     stmt = select(NotificationDigest.user_id, NotificationDigest.day).where(
-        NotificationDigest.user_id.in_(user_ids))
+        NotificationDigest.user_id.in_(user_ids),
+        NotificationDigest.day.in_({days[user_id] for user_id in user_ids}))
     return {user_id for user_id, day in db.session.execute(stmt) if days.get(user_id) == day}
 
 

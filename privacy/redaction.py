@@ -116,13 +116,10 @@ def redact_notifications(alert_ids: list[int], scrubber: Scrubber) -> int:
     rows = db.session.execute(
         select(table.c.id, table.c.message, table.c.params).where(table.c.id.in_(alert_ids))
     ).all()
-    changed = [
-        {"row_id": row.id, "message": scrubber.text(row.message or ""),
-         "params": scrubber.value(row.params)}
-        for row in rows
-        if scrubber.text(row.message or "") != (row.message or "")
-        or scrubber.value(row.params) != row.params
-    ]
+    scrubbed = [{"row_id": row.id, "message": scrubber.text(row.message or ""),
+                 "params": scrubber.value(row.params)} for row in rows]
+    changed = [new for new, row in zip(scrubbed, rows, strict=True)
+               if (new["message"], new["params"]) != (row.message or "", row.params)]
     _write(table, changed)
     return len(changed)
 

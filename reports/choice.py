@@ -15,12 +15,11 @@ from core.words import N_
 from extensions import db
 from reports.weeks import WeekError, parse_week, previous_week, week_of
 from sites.models import Site
-from sites.services import find_site
+from sites.services import NO_SUCH_SITE, find_site
 
 ALL_SITES = ("", "all")
 OWN_SITE_ONLY = define("report.own_site_only",
                        N_("You can see the report of your own site only."))
-NO_SUCH_SITE = define("report.no_such_site", N_("No site called '%(name)s'."))
 
 
 @dataclass(frozen=True)

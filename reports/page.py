@@ -126,7 +126,7 @@ def charts(figures: dict, drill: Drill) -> Charts:
 
 
 GROUP_FIELDS = {"cause": "root_cause", "remedy": "fix"}
-GROUP_VALUE_LABELS = {"remedy": REMEDY_LABELS, "cause": ROOT_CAUSE_LABELS}
+GROUP_VALUE_LABELS = {"remedy": REMEDY_LABELS}  # the others by their field's labels
 
 
 def group_labels(group: dict[str, str], category_names: dict[str, str],
@@ -145,6 +145,6 @@ def group_labels(group: dict[str, str], category_names: dict[str, str],
         elif name in GROUP_VALUE_LABELS:
             label = GROUP_VALUE_LABELS[name].get(value, value)
         else:
-            label = value_label(name, value)
+            label = value_label(GROUP_FIELDS.get(name, name), value)
         shown.append(f"{field_label(GROUP_FIELDS.get(name, name))}: {label}")
     return shown

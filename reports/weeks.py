@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from core.inputs import FILTER_YEARS_AHEAD, FILTER_YEARS_BACK, years_from
+from core.inputs import FILTER_YEARS_AHEAD, FILTER_YEARS_BACK, InputError, years_from
 from core.messages import define
 from core.words import N_
 
@@ -29,12 +29,8 @@ Zone = ZoneInfo | str
 Window = tuple[datetime, datetime]
 
 
-class WeekError(ValueError):
+class WeekError(InputError):
     """A week refused; `reason` (a declared message, also the error's text) says why."""
-
-    def __init__(self, reason) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True, order=True)

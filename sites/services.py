@@ -58,6 +58,7 @@ RESERVED_CODES = frozenset({
 INTAKE_MAX = 254
 NAME_MAX = 80
 
+NO_SUCH_SITE = define("site.no_such_site", N_("No site called '%(name)s'."))
 CODE_LENGTH = define("site.code_length", N_("Use %(low)s to %(high)s characters."))
 CODE_FORM = define("site.code_form", N_(
     "Use lowercase letters, digits and hyphens only, starting and ending with a letter or "

@@ -26,8 +26,9 @@ def overdue(row: BoardRow) -> bool:
 
 
 def board_summary(rows: list[BoardRow]) -> BoardSummary:
-    late = sum(1 for row in rows if overdue(row))
-    missed = sum(1 for row in rows
-                 if not overdue(row) and row.worst.state == ClockState.BREACHED)
+    late_rows = [overdue(row) for row in rows]
+    late = sum(late_rows)
+    missed = sum(1 for row, is_late in zip(rows, late_rows, strict=True)
+                 if not is_late and row.worst.state == ClockState.BREACHED)
     return BoardSummary(overdue=late, promise_missed=missed,
                         at_risk=len(rows) - late - missed)

@@ -8,7 +8,7 @@ from tickets import labels
 from tickets.customer_history import customer_history
 from tickets.deadlines import read_clocks
 from tickets.registry import ENTRIES
-from tickets.timeline import action_labels, timeline
+from tickets.timeline import timeline
 
 
 def reject_page(args: dict) -> dict:
@@ -26,8 +26,6 @@ def worst_clock(ticket) -> ClockReading | None:
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(reject_page, "reject_page")
-    app.add_template_global(labels.field_label, "field_label")
-    app.add_template_global(labels.value_label, "value_label")
 
     app.jinja_env.globals.update(
         {
@@ -48,7 +46,6 @@ def init_app(app: Flask) -> None:
             "response_labels": labels.RESPONSE_LABELS,
             "root_cause_labels": labels.ROOT_CAUSE_LABELS,
             "fault_labels": labels.FAULT_LABELS,
-            "action_labels": action_labels(),
             "action_buttons": {str(e.action): e.button for e in ENTRIES},
             "follow_up_kind_labels": labels.FOLLOW_UP_KIND_LABELS,
             "follow_up_outcome_labels": labels.FOLLOW_UP_OUTCOME_LABELS,

@@ -62,8 +62,8 @@ def test_every_notification_reads_in_chinese_without_english_left(app, code):
     with app.test_request_context(), force_locale("zh_Hans"):
         chinese = text_of(row)
     assert chinese != str(message) or not LATIN_WORD.search(str(message))
-    leftover = LATIN_WORD.sub("", chinese.replace("SR-000123", "").replace("CSAT", "")
-                              .replace("UTC", "").replace("W47", ""))
+    leftover = (chinese.replace("SR-000123", "").replace("CSAT", "").replace("UTC", "")
+                .replace("W47", ""))
     assert not LATIN_WORD.search(leftover), (code, chinese)
 
 
