@@ -110,3 +110,32 @@ lint: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) .pytest_cache static/vendor test-artifacts
+
+## The benchmark suite (bench/README.md; never part of `make test` or CI): fresh databases
+## seeded with `flask seed-bulk`, gunicorn -w 2 driven by locust, the sweep and the weekly
+## report timed; writes bench/RESULTS.md, raw output in bench/out/. For example
+##   make bench TICKETS=100000 DB=postgresql
+##   make bench SIZES="10000 100000" DB="sqlite postgresql"
+.PHONY: bench
+bench: TICKETS ?= 10000
+bench: SIZES ?= $(TICKETS)
+bench: DB ?= sqlite
+bench: WEEKS ?= 26
+bench: USERS ?= 8
+bench: SPAWN_RATE ?= $(USERS)
+bench: CREATE_USERS ?= $(USERS)
+bench: JOURNEY_TIME ?= 30
+bench: RUN_TIME ?= 20
+bench: WAIT ?= 0.1-0.5
+bench: SITE ?=
+bench: PG_URL ?= postgresql://postgres@127.0.0.1:5432
+bench: BENCH_ARGS ?=
+bench: $(VENV)/.runtime translations
+	@mkdir -p bench/out
+	@sed -e 's/\[[^]]*\]//' requirements.txt > bench/out/constraints.txt
+	$(BIN)/pip install -q -r bench/requirements.txt -c bench/out/constraints.txt
+	$(BIN)/python -m bench.run --sizes "$(SIZES)" --db "$(DB)" --weeks $(WEEKS) \
+	  --users $(USERS) --spawn-rate $(SPAWN_RATE) --create-users $(CREATE_USERS) \
+	  --journey-time $(JOURNEY_TIME) --create-time $(RUN_TIME) --wait "$(WAIT)" \
+	  --site "$(SITE)" --pg-url "$(PG_URL)" \
+	  --command "$(strip make bench $(MAKEOVERRIDES))" $(BENCH_ARGS)

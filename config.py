@@ -74,6 +74,10 @@ class Config:
         self.IMAP_URL = os.environ.get("IMAP_URL", "")
         # Flask-Limiter storage: memory:// (one process) or redis://host:6379/0 (shared).
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        # When that storage (Redis) cannot be reached, count in each process's memory until
+        # it is back, instead of failing the request: rate limits are not worth an outage.
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        self.RATELIMIT_SWALLOW_ERRORS = True
         # Always set: the limiter is one shared object, so an app created with limits off
         # (a test) must not leave them off for the next one.
         self.RATELIMIT_ENABLED = _bool_env("RATELIMIT_ENABLED", True)

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import DDL, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from auth.models import User
@@ -25,6 +25,19 @@ class Customer(db.Model):
         Index("ix_customers_site_phone", "site_id", "phone_digits"),
         Index("ix_customers_site_email", "site_id", "email"),
         Index("ix_customers_site_name", "site_id", "name_key"),
+        # Contains search (customers.services, tickets.queries.matching; migration f14b):
+        # GIN trigram indexes on PostgreSQL. SQLite has no trigram index: there each is an
+        # empty placeholder (WHERE 0) so that both schemas name the same indexes.
+        Index("ix_customers_name_key_trgm", "name_key", postgresql_using="gin",
+              postgresql_ops={"name_key": "gin_trgm_ops"}, sqlite_where=text("0")),
+        Index("ix_customers_phone_digits_trgm", "phone_digits", postgresql_using="gin",
+              postgresql_ops={"phone_digits": "gin_trgm_ops"}, sqlite_where=text("0")),
+        Index("ix_customers_email_trgm", "email", postgresql_using="gin",
+              postgresql_ops={"email": "gin_trgm_ops"}, sqlite_where=text("0")),
+        # The operator class above comes with pg_trgm: create_all (the tests) enables it
+        # first, as the migration does.
+        {"listeners": [("before_create", DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+                        .execute_if(dialect="postgresql"))]},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -42,6 +42,10 @@ class Play:
     def owner(self) -> str:
         return self.ticket.owner.username
 
+    def username(self, part: str) -> str:
+        """The username of the cast member playing `part` ("desk", "super", ...)."""
+        return self.demo.cast[part].username
+
     def minutes(self, low: int, high: int) -> int:
         """A step's length, `low`-`high` minutes at the play's pace."""
         return int((low + self.rng.random() * (high - low)) * self.pace)
@@ -99,7 +103,7 @@ class Play:
             return
         offer = self.ticket.current_offer
         above = offer is not None and offer.compensation > self.ticket.site.supervisor_limit
-        who = "manager" if above or self.owner == "super" else "super"
+        who = "manager" if above or self.owner == self.username("super") else "super"
         note = "Checked with the owner; go ahead." if offer else "Checked the terms; agreed."
         self.act("approve", who, self.minutes(15, 120), note=note)
 
@@ -146,11 +150,11 @@ class Play:
         """Decline; front-desk owners ask `super` to sign it off."""
         data = {"reason": self.story.reason, "alternative_offered": self.story.alternative}
         if self.ticket.owner.role == Role.FRONT_DESK:
-            data["signed_off_by"] = "super"
+            data["signed_off_by"] = self.username("super")
         self.act("decline", self.owner, self.minutes(30, 300), **data)
 
     def transfer(self, to: str) -> None:
-        self.act("transfer", self.owner, self.minutes(20, 120), to=to,
+        self.act("transfer", self.owner, self.minutes(20, 120), to=self.username(to),
                  handover_note="Going off shift for three days; guest prefers calls after 18:00.")
 
     def accept(self) -> None:

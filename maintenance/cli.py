@@ -19,6 +19,7 @@ from maintenance.backup import (
     ticket_count,
 )
 from maintenance.integrity import BATCH, check_integrity
+from sites.cli import WholeNumber
 
 
 def _database_error(exc: SQLAlchemyError) -> click.ClickException:
@@ -27,7 +28,7 @@ def _database_error(exc: SQLAlchemyError) -> click.ClickException:
 
 
 @click.command("check-integrity")
-@click.option("--batch", type=click.IntRange(1, 10_000), default=BATCH, show_default=True,
+@click.option("--batch", type=WholeNumber(1, 10_000), default=BATCH, show_default=True,
               help="tickets read per batch")
 @with_appcontext
 def check_integrity_command(batch: int) -> None:

@@ -2,8 +2,9 @@
 
 Read-only: `tickets.deadlines.plan_clocks` plans the clocks from the stored ticket and
 nothing is refreshed or written. Compared for open tickets: first_response_due,
-fix_offered_due, resolution_due, sla_next_check_at, and whether the resolution clock is
-paused exactly while the ticket waits on the customer's answer to a fix offer.
+fix_offered_due, resolution_due, sla_next_check_at, next_due_at (the earliest unmet one),
+and whether the resolution clock is paused exactly while the ticket waits on the
+customer's answer to a fix offer.
 
 Two kinds of ticket are left alone, by the product's rules: a finished ticket keeps the
 due times that applied when it finished (a later policy, calendar or tier change does not
@@ -17,7 +18,7 @@ from datetime import datetime
 from core.vocabulary import OPEN_STATES
 from maintenance.findings import Finding, TicketFacts
 from sla.ladder import Step, next_step_at
-from tickets.deadlines import is_waiting_on_customer, plan_clocks
+from tickets.deadlines import earliest_unmet_due, is_waiting_on_customer, plan_clocks
 
 DUE_FIELDS = {
     "first_response_due": "first_response",
@@ -48,19 +49,29 @@ def _shown(moment: datetime | None) -> str:
     return moment.isoformat() if moment is not None else "none"
 
 
+def _finished_problems(facts: TicketFacts) -> list[Finding]:
+    """A finished ticket is due no SLA check and counts as overdue for nothing."""
+    ticket, found = facts.ticket, []
+    if ticket.sla_next_check_at is not None:
+        found.append(facts.finding("due_times", f"{ticket.status} but still due an SLA check at "
+                                                f"{_shown(ticket.sla_next_check_at)}"))
+    if ticket.next_due_at is not None:
+        found.append(facts.finding("due_times", f"{ticket.status} but still overdue from "
+                                                f"{_shown(ticket.next_due_at)}"))
+    return found
+
+
 def check_due_times(facts: TicketFacts) -> list[Finding]:
     """Open tickets: stored due times, next check and pause equal a recomputation."""
     ticket = facts.ticket
     if ticket.status not in OPEN_STATES:
-        if ticket.sla_next_check_at is None:
-            return []
-        return [facts.finding("due_times", f"{ticket.status} but still due an SLA check at "
-                                           f"{_shown(ticket.sla_next_check_at)}")]
+        return _finished_problems(facts)
     if _waits_for_recompute(facts):
         return []
     plans = plan_clocks(ticket, facts.calendar, facts.policy)
     expected = {name: plans[clock].clock.due for name, clock in DUE_FIELDS.items()}
     expected["sla_next_check_at"] = expected_next_check(ticket, plans)
+    expected["next_due_at"] = earliest_unmet_due(ticket, plans)
     found = [
         facts.finding("due_times", f"{name} is {_shown(getattr(ticket, name))}, the policy "
                                    f"gives {_shown(moment)}")

@@ -1,9 +1,18 @@
 """A site's business calendar, built from its zone, hours and holidays."""
 
+from datetime import date
+from functools import lru_cache
+
 from sites.models import Site
 from sla.calendar import BusinessCalendar
 
 
 def calendar_for(site: Site) -> BusinessCalendar:
-    """The site's calendar (hours and holidays as stored now)."""
-    return BusinessCalendar.from_spec(site.timezone, site.hours_spec, site.holiday_dates)
+    """The site's calendar (hours and holidays as stored now). Built once per distinct
+    zone, hours and holidays, and shared: a list of fifty tickets reads one calendar."""
+    return _calendar(site.timezone, site.hours_spec, tuple(sorted(site.holiday_dates)))
+
+
+@lru_cache(maxsize=512)
+def _calendar(zone: str, hours_spec: str, holidays: tuple[date, ...]) -> BusinessCalendar:
+    return BusinessCalendar.from_spec(zone, hours_spec, holidays)

@@ -35,6 +35,27 @@ def fail(failed: ValidationFailed, labels: dict[str, str] | None = None) -> NoRe
     raise SystemExit(2)
 
 
+class WholeNumber(click.ParamType):
+    """A whole number in `low`..`high` written in ASCII digits (Python's int() would take
+    other scripts' digits, such as Arabic-Indic ones, which no command means)."""
+
+    name = "integer"
+
+    def __init__(self, low: int, high: int):
+        self.low, self.high = low, high
+
+    def convert(self, value, param, ctx) -> int:
+        if isinstance(value, int):
+            number = value
+        elif isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 12:
+            number = int(value)
+        else:
+            self.fail(f"{value!r} is not a whole number in ASCII digits.", param, ctx)
+        if not self.low <= number <= self.high:
+            self.fail(f"{number} is not in the range {self.low}-{self.high}.", param, ctx)
+        return number
+
+
 def check_arguments(arguments: dict[str, tuple[str | None, int]]) -> None:
     """Refuse the first argument (label → value, longest length) that is not clean text."""
     for label, (value, limit) in arguments.items():

@@ -69,9 +69,7 @@ def _plan_resolution(ticket, calendar, policy) -> ClockPlan:
     paused = timedelta(seconds=ticket.resolution_paused_seconds or 0)
     due = calendar.add_business_time(start, target + paused)
     ladder = _ladder(calendar, policy, start, due, target)
-    met_at = _since(ticket.resolved_at, ticket.reopened_at) or _since(
-        ticket.declined_at, ticket.reopened_at
-    )
+    met_at = _met_times(ticket)["resolution"]
     paused_now = ticket.resolution_paused_since is not None
     return ClockPlan(Clock("resolution", due, ladder.warn_at, met_at, paused_now), ladder)
 
@@ -88,7 +86,7 @@ def _plan_next_contact(ticket, calendar, policy) -> ClockPlan | None:
 
 def plan_clocks(ticket: Ticket, calendar: BusinessCalendar, policy: Policy) -> dict:
     """Every clock of the ticket with its ladder (next_contact only once promised)."""
-    met_fix = ticket.fix_offered_at or ticket.declined_at
+    met_fix = _met_times(ticket)["fix_offered"]
     plans = {
         "first_response": _plan_fixed(ticket, calendar, policy, "first_response", ticket.owned_at),
         "fix_offered": _plan_fixed(ticket, calendar, policy, "fix_offered", met_fix),
@@ -119,7 +117,9 @@ def _settle_promise(ticket: Ticket, now: datetime) -> None:
         ticket.next_contact_met_at = now
 
 
-def _next_check(ticket: Ticket, plans: dict) -> datetime | None:
+def next_check(ticket: Ticket, plans: dict) -> datetime | None:
+    """When the sweep must next look at the ticket: the earliest next ladder step of a clock
+    still running (none once the ticket is finished)."""
     if not _is_open(ticket):
         return None
     steps = ticket.sla_steps or {}
@@ -133,6 +133,17 @@ def _next_check(ticket: Ticket, plans: dict) -> datetime | None:
     return min(moments, default=None)
 
 
+def earliest_unmet_due(ticket: Ticket, plans: dict) -> datetime | None:
+    """The earliest due time of a clock still waiting to be met and not paused (none once
+    the ticket is finished): the ticket is overdue from then on. The resolution clock is
+    never met while the ticket is open; a paused one does not count."""
+    if not _is_open(ticket):
+        return None
+    dues = [plan.clock.due for plan in plans.values()
+            if plan.clock.met_at is None and not plan.clock.paused and plan.clock.due]
+    return min(dues, default=None)
+
+
 def refresh_deadlines(ticket: Ticket, now: datetime) -> dict:
     """Recompute due times, pause and next check of `ticket` (no flush). Returns the plans."""
     calendar = calendar_for(ticket.site)
@@ -143,7 +154,8 @@ def refresh_deadlines(ticket: Ticket, now: datetime) -> dict:
     ticket.first_response_due = plans["first_response"].clock.due
     ticket.fix_offered_due = plans["fix_offered"].clock.due
     ticket.resolution_due = plans["resolution"].clock.due
-    ticket.sla_next_check_at = _next_check(ticket, plans)
+    ticket.sla_next_check_at = next_check(ticket, plans)
+    ticket.next_due_at = earliest_unmet_due(ticket, plans)
     return plans
 
 
@@ -154,16 +166,62 @@ def restart_clock(ticket: Ticket, name: str) -> None:
     ticket.sla_steps = steps
 
 
+def _met_times(ticket: Ticket) -> dict[str, datetime | None]:
+    """When each clock of the current run was met (None while it waits): the rules of
+    `plan_clocks`."""
+    return {
+        "first_response": ticket.owned_at,
+        "fix_offered": ticket.fix_offered_at or ticket.declined_at,
+        "resolution": _since(ticket.resolved_at, ticket.reopened_at)
+        or _since(ticket.declined_at, ticket.reopened_at),
+        "next_contact": ticket.next_contact_met_at,
+    }
+
+
+def _warn_at(ticket: Ticket, calendar: BusinessCalendar, policy: Policy, name: str):
+    """When a running clock turns at risk (one business-time addition)."""
+    if name == "next_contact":
+        start = ticket.next_contact_set_at
+        target = max(calendar.business_time_between(start, ticket.next_contact_by),
+                     timedelta(0))
+    else:
+        start = ticket.created_at if name != "resolution" else (
+            ticket.reopened_at or ticket.created_at)
+        target = _target(ticket, policy, name)
+    return calendar.add_business_time(start, policy.warning_after(target))
+
+
+def stored_clocks(ticket: Ticket, calendar: BusinessCalendar, policy: Policy) -> list[Clock]:
+    """Each clock as the ticket stores it: the due times written with its last event (the
+    ones that apply: a finished ticket keeps its own, an open one keeps its own until a
+    policy is applied to it), the warning moment worked out only for a clock still running.
+    A list reads these instead of planning every clock again."""
+    met = _met_times(ticket)
+    dues = {
+        "first_response": ticket.first_response_due,
+        "fix_offered": ticket.fix_offered_due,
+        "resolution": ticket.resolution_due,
+    }
+    if ticket.next_contact_by is not None and ticket.next_contact_set_at is not None:
+        dues["next_contact"] = ticket.next_contact_by
+    is_open = _is_open(ticket)
+    clocks = []
+    for name, due in dues.items():
+        paused = name == "resolution" and ticket.resolution_paused_since is not None
+        if not is_open and met[name] is None and not paused:
+            continue
+        running = due is not None and met[name] is None and not paused
+        warn = _warn_at(ticket, calendar, policy, name) if running else None
+        clocks.append(Clock(name, due, warn, met[name], paused))
+    return clocks
+
+
 def read_clocks(ticket: Ticket, now: datetime) -> dict[str, ClockReading]:
     """Each clock's state now, for badges, the ticket page and the API."""
     calendar = calendar_for(ticket.site)
-    plans = plan_clocks(ticket, calendar, policy_for(ticket.site))
     readings = {}
-    for name, plan in plans.items():
-        clock = plan.clock
-        if not _is_open(ticket) and clock.met_at is None and not clock.paused:
-            continue
+    for clock in stored_clocks(ticket, calendar, policy_for(ticket.site)):
         reading = read_clock(clock, now, calendar)
         if reading is not None:
-            readings[name] = reading
+            readings[clock.name] = reading
     return readings

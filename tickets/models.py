@@ -80,6 +80,19 @@ class Ticket(db.Model):
         Index("ix_tickets_site_declined", "site_id", "declined_at"),
         Index("ix_tickets_site_next_contact", "site_id", "next_contact_by"),
         Index("ix_tickets_site_customer_replied", "site_id", "customer_replied_at"),
+        # The overdue list: one range over the open tickets' earliest unmet due time.
+        Index("ix_tickets_site_next_due", "site_id", "next_due_at",
+              postgresql_where=text("next_due_at IS NOT NULL"),
+              sqlite_where=text("next_due_at IS NOT NULL")),
+        Index("ix_tickets_next_due", "next_due_at",
+              postgresql_where=text("next_due_at IS NOT NULL"),
+              sqlite_where=text("next_due_at IS NOT NULL")),
+        # The list's contains search (queries.matching; migration f14b): GIN trigram indexes
+        # on PostgreSQL, empty placeholders (WHERE 0) on SQLite, which has no trigram index.
+        Index("ix_tickets_description_trgm", "description", postgresql_using="gin",
+              postgresql_ops={"description": "gin_trgm_ops"}, sqlite_where=text("0")),
+        Index("ix_tickets_booking_ref_trgm", "booking_ref", postgresql_using="gin",
+              postgresql_ops={"booking_ref": "gin_trgm_ops"}, sqlite_where=text("0")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -143,6 +156,9 @@ class Ticket(db.Model):
     next_contact_met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sla_steps: Mapped[dict] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
     sla_next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The earliest due time not met yet (first response, fix, resolution unless paused, the
+    # promised next contact); empty once the ticket is finished. Overdue = next_due_at < now.
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     site: Mapped[Site] = relationship()
     customer: Mapped[Customer] = relationship()

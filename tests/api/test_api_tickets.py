@@ -582,3 +582,21 @@ def test_reassigning_to_the_current_owner_is_refused_and_changes_nothing(client,
     after = _ok(client.get(f"/api/v1/tickets/{ticket['ref']}", headers=bearer(desk)))
     assert (after["version"], after["owner"]) == (ticket["version"], desk.username)
     assert [e["action"] for e in after["events"]] == [e["action"] for e in ticket["events"]]
+
+
+def test_the_overdue_list_costs_the_same_queries_however_many_tickets_are_overdue(
+        client, make_user, bearer, make_ticket):
+    reader = make_user("supervisor")
+    headers = bearer(reader)
+    costs = []
+    for round_ in range(2):
+        clock.set_now(NOW + timedelta(days=3 * round_))
+        for _ticket in range(3):
+            make_ticket(owner=None, site=reader.site)
+        clock.set_now(NOW + timedelta(days=3 * round_ + 2))
+        with recorded_statements(cold=True) as statements:
+            overdue = _refs(client.get("/api/v1/tickets", query_string={"overdue": "true"},
+                                       headers=headers))
+        assert len(overdue) == 3 * (round_ + 1)
+        costs.append(len(statements))
+    assert costs[0] == costs[1], costs

@@ -1,0 +1,93 @@
+"""`flask seed-bulk`: a realistic archive the integrity checker passes, and the hot queries
+of a large archive served by indexes (PostgreSQL plans)."""
+
+from collections import Counter
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select, text
+
+from core.clock import utcnow
+from core.vocabulary import Status
+from demo.bulk import seed_bulk
+from extensions import db
+from maintenance.integrity import check_integrity
+from reports import sets
+from reports.scope import build_scope
+from reports.weeks import parse_week
+from tickets import escalation, queries
+from tickets.models import Ticket, TicketEvent
+
+SITE = "Bulk Test Hotel"
+
+
+@pytest.fixture
+def archive(app):
+    """A small archive at one site: the demo's plays and their clones."""
+    summary = seed_bulk(420, weeks=12, site_name=SITE)
+    db.session.commit()
+    return summary
+
+
+def test_a_small_archive_is_complete_consistent_and_passes_the_integrity_check(archive):
+    assert archive.tickets == 420 and db.session.scalar(select(func.count(Ticket.id))) == 420
+    statuses = Counter(db.session.scalars(select(Ticket.status)))
+    assert set(statuses) == {str(status) for status in Status}, statuses
+    assert archive.open == sum(statuses[s] for s in ("new", "owned", "fix_offered",
+                                                     "awaiting_approval"))
+    versions = db.session.scalar(select(func.sum(Ticket.version)))
+    assert db.session.scalar(select(func.count(TicketEvent.id))) == versions
+    per_customer = Counter(db.session.scalars(select(Ticket.customer_id)))
+    assert max(per_customer.values()) >= 3, "repeat complainants"
+    oldest = db.session.scalar(select(func.min(Ticket.created_at)))
+    assert utcnow() - oldest > timedelta(weeks=9), "spread over the weeks asked for"
+    report = check_integrity()
+    assert report.clean, [str(finding) for finding in report.findings[:10]]
+    assert report.tickets == 420
+
+
+def test_the_command_refuses_hostile_arguments_and_changes_nothing(app):
+    runner = app.test_cli_runner()
+    for arguments in (["--tickets", "0"], ["--tickets", "١٠"], ["--tickets", "5", "--weeks", "0"],
+                      ["--tickets", "5", "--site", "bad\x00name"], []):
+        result = runner.invoke(args=["seed-bulk", *arguments])
+        assert result.exit_code == 2, (arguments, result.output)
+        assert "Traceback" not in result.output
+    assert db.session.scalar(select(func.count(Ticket.id))) == 0
+
+
+def _plan(statement) -> str:
+    """PostgreSQL's plan of `statement` with sequential scans priced out: a scan of
+    tickets that remains means no index can serve the query."""
+    compiled = statement.compile(dialect=db.engine.dialect,
+                                 compile_kwargs={"render_postcompile": True})
+    connection = db.session.connection()
+    connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    rows = connection.exec_driver_sql(f"EXPLAIN {compiled}", compiled.params).all()
+    return "\n".join(row[0] for row in rows)
+
+
+def test_the_hot_queries_of_a_large_archive_read_an_index_on_postgresql(app, archive):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("plans are PostgreSQL's")
+    now = utcnow()
+    site_id = db.session.scalar(text("SELECT id FROM sites WHERE name = :n"), {"n": SITE})
+    owner = db.session.get(Ticket, db.session.scalar(
+        select(Ticket.id).where(Ticket.status == "owned").limit(1))).owner
+    week = parse_week(f"{(now - timedelta(days=7)).isocalendar()[0]}-W"
+                      f"{(now - timedelta(days=7)).isocalendar()[1]:02d}")
+    site = owner.site
+    hot = {
+        "overdue list": (queries.site_tickets(
+            owner, queries.TicketFilters(overdue_at=now, site_id=site_id), ZoneInfo(site.timezone)),
+            "ix_tickets_site_next_due"),
+        "my tickets": (queries.my_tickets(owner), "ix_tickets_owner_status"),
+        "sweep's due selection": (escalation.due_selection(now), "ix_tickets_sla_next_check"),
+        "report's week selection": (sets.new(build_scope(week, [site], now)),
+                                    "ix_tickets_site_created"),
+    }
+    for name, (statement, index) in hot.items():
+        plan = _plan(statement)
+        assert "Seq Scan on tickets" not in plan, (name, plan)
+        assert index in plan, (name, plan)
