@@ -36,10 +36,15 @@ def _earliest() -> str:
     return f"NULLIF(min({padded}), {NEVER})"
 
 
+def backfill():
+    """Every open ticket's earliest unmet due time, from its stored due times."""
+    op.execute(f"UPDATE tickets SET next_due_at = {_earliest()} WHERE {OPEN}")
+
+
 def upgrade():
     with op.batch_alter_table('tickets') as batch_op:
         batch_op.add_column(sa.Column('next_due_at', sa.DateTime(timezone=True), nullable=True))
-    op.execute(f"UPDATE tickets SET next_due_at = {_earliest()} WHERE {OPEN}")
+    backfill()
     not_null = sa.text("next_due_at IS NOT NULL")
     op.create_index('ix_tickets_site_next_due', 'tickets', ['site_id', 'next_due_at'],
                     postgresql_where=not_null, sqlite_where=not_null)

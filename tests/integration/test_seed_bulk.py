@@ -68,9 +68,8 @@ def _plan(statement) -> str:
     return "\n".join(row[0] for row in rows)
 
 
+@pytest.mark.postgres_only
 def test_the_hot_queries_of_a_large_archive_read_an_index_on_postgresql(app, archive):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("plans are PostgreSQL's")
     now = utcnow()
     site_id = db.session.scalar(text("SELECT id FROM sites WHERE name = :n"), {"n": SITE})
     owner = db.session.get(Ticket, db.session.scalar(
