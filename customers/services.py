@@ -227,9 +227,9 @@ def _name_rank(needle: str):
     )
 
 
-def _like_escaped(text: str) -> str:
-    """`text` for a LIKE pattern with ESCAPE '/': its wildcards match themselves."""
-    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+def escape_like(text: str) -> str:
+    """`text` for a LIKE pattern with ESCAPE '\\': its wildcards match themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _match_query(query: str):
@@ -247,7 +247,7 @@ def _match_query(query: str):
     needle = query.lower()
     conditions = [
         Customer.name_key.contains(needle, autoescape=True),
-        Customer.email.ilike(f"{_like_escaped(needle)}%", escape="/"),
+        Customer.email.ilike(f"{escape_like(needle)}%", escape="\\"),
     ]
     digits = phone_digits(query)
     if len(digits) >= 3:

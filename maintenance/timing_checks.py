@@ -17,26 +17,13 @@ from datetime import datetime
 
 from core.vocabulary import OPEN_STATES
 from maintenance.findings import Finding, TicketFacts
-from sla.ladder import Step, next_step_at
-from tickets.deadlines import earliest_unmet_due, is_waiting_on_customer, plan_clocks
+from tickets.deadlines import earliest_unmet_due, is_waiting_on_customer, next_check, plan_clocks
 
 DUE_FIELDS = {
     "first_response_due": "first_response",
     "fix_offered_due": "fix_offered",
     "resolution_due": "resolution",
 }
-
-
-def expected_next_check(ticket, plans: dict) -> datetime | None:
-    """When the sweep must next look at an open ticket: the earliest next ladder step of a
-    clock still running (not met, not paused); the rule of `tickets.deadlines`."""
-    steps = ticket.sla_steps or {}
-    moments = [
-        next_step_at(plan.ladder, Step(steps.get(name, 0)))
-        for name, plan in plans.items()
-        if plan.ladder is not None and plan.clock.met_at is None and not plan.clock.paused
-    ]
-    return min((moment for moment in moments if moment is not None), default=None)
 
 
 def _waits_for_recompute(facts: TicketFacts) -> bool:
@@ -70,7 +57,7 @@ def check_due_times(facts: TicketFacts) -> list[Finding]:
         return []
     plans = plan_clocks(ticket, facts.calendar, facts.policy)
     expected = {name: plans[clock].clock.due for name, clock in DUE_FIELDS.items()}
-    expected["sla_next_check_at"] = expected_next_check(ticket, plans)
+    expected["sla_next_check_at"] = next_check(ticket, plans)
     expected["next_due_at"] = earliest_unmet_due(ticket, plans)
     found = [
         facts.finding("due_times", f"{name} is {_shown(getattr(ticket, name))}, the policy "

@@ -56,43 +56,55 @@ def _ladder(calendar: BusinessCalendar, policy: Policy, start, due, target) -> L
     )
 
 
+def _run(ticket: Ticket, calendar: BusinessCalendar, policy: Policy,
+         name: str) -> tuple[datetime, timedelta]:
+    """Where the current run of clock `name` starts and how much business time it is
+    given: the fixed clocks from opening, resolution from opening or the last reopening,
+    the next contact from when it was promised until the time promised."""
+    if name == "next_contact":
+        start = ticket.next_contact_set_at
+        return start, max(calendar.business_time_between(start, ticket.next_contact_by),
+                          timedelta(0))
+    start = ticket.created_at
+    if name == "resolution" and ticket.reopened_at is not None:
+        start = ticket.reopened_at
+    return start, _target(ticket, policy, name)
+
+
 def _plan_fixed(ticket, calendar, policy, name: str, met_at) -> ClockPlan:
-    target = _target(ticket, policy, name)
-    due = calendar.add_business_time(ticket.created_at, target)
-    ladder = _ladder(calendar, policy, ticket.created_at, due, target)
+    start, target = _run(ticket, calendar, policy, name)
+    due = calendar.add_business_time(start, target)
+    ladder = _ladder(calendar, policy, start, due, target)
     return ClockPlan(Clock(name, due, ladder.warn_at, met_at), ladder)
 
 
-def _plan_resolution(ticket, calendar, policy) -> ClockPlan:
-    start = ticket.reopened_at or ticket.created_at
-    target = _target(ticket, policy, "resolution")
+def _plan_resolution(ticket, calendar, policy, met_at) -> ClockPlan:
+    start, target = _run(ticket, calendar, policy, "resolution")
     paused = timedelta(seconds=ticket.resolution_paused_seconds or 0)
     due = calendar.add_business_time(start, target + paused)
     ladder = _ladder(calendar, policy, start, due, target)
-    met_at = _met_times(ticket)["resolution"]
     paused_now = ticket.resolution_paused_since is not None
     return ClockPlan(Clock("resolution", due, ladder.warn_at, met_at, paused_now), ladder)
 
 
-def _plan_next_contact(ticket, calendar, policy) -> ClockPlan | None:
+def _plan_next_contact(ticket, calendar, policy, met_at) -> ClockPlan | None:
     if ticket.next_contact_by is None or ticket.next_contact_set_at is None:
         return None
-    start, due = ticket.next_contact_set_at, ticket.next_contact_by
-    promised = max(calendar.business_time_between(start, due), timedelta(0))
+    start, promised = _run(ticket, calendar, policy, "next_contact")
+    due = ticket.next_contact_by
     ladder = _ladder(calendar, policy, start, due, promised)
-    clock = Clock("next_contact", due, ladder.warn_at, ticket.next_contact_met_at)
-    return ClockPlan(clock, ladder)
+    return ClockPlan(Clock("next_contact", due, ladder.warn_at, met_at), ladder)
 
 
 def plan_clocks(ticket: Ticket, calendar: BusinessCalendar, policy: Policy) -> dict:
     """Every clock of the ticket with its ladder (next_contact only once promised)."""
-    met_fix = _met_times(ticket)["fix_offered"]
+    met = _met_times(ticket)
     plans = {
-        "first_response": _plan_fixed(ticket, calendar, policy, "first_response", ticket.owned_at),
-        "fix_offered": _plan_fixed(ticket, calendar, policy, "fix_offered", met_fix),
-        "resolution": _plan_resolution(ticket, calendar, policy),
+        name: _plan_fixed(ticket, calendar, policy, name, met[name])
+        for name in ("first_response", "fix_offered")
     }
-    contact = _plan_next_contact(ticket, calendar, policy)
+    plans["resolution"] = _plan_resolution(ticket, calendar, policy, met["resolution"])
+    contact = _plan_next_contact(ticket, calendar, policy, met["next_contact"])
     if contact is not None:
         plans["next_contact"] = contact
     return plans
@@ -180,14 +192,7 @@ def _met_times(ticket: Ticket) -> dict[str, datetime | None]:
 
 def _warn_at(ticket: Ticket, calendar: BusinessCalendar, policy: Policy, name: str):
     """When a running clock turns at risk (one business-time addition)."""
-    if name == "next_contact":
-        start = ticket.next_contact_set_at
-        target = max(calendar.business_time_between(start, ticket.next_contact_by),
-                     timedelta(0))
-    else:
-        start = ticket.created_at if name != "resolution" else (
-            ticket.reopened_at or ticket.created_at)
-        target = _target(ticket, policy, name)
+    start, target = _run(ticket, calendar, policy, name)
     return calendar.add_business_time(start, policy.warning_after(target))
 
 

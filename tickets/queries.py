@@ -17,7 +17,7 @@ from core.messages import define
 from core.vocabulary import OPEN_STATES, Severity, Status
 from core.words import N_
 from customers.models import Customer
-from customers.services import phone_digits
+from customers.services import escape_like, phone_digits
 from tickets.limits import empowerment_limit
 from tickets.models import FixOffer, Ticket, parse_ref
 
@@ -131,7 +131,7 @@ def matching(stmt: Select, text: str) -> Select:
     text = text.strip()
     looks_like_ref = text.upper().startswith("SR-") or is_ascii_digits(text)
     ticket_id = parse_ref(text) if looks_like_ref else None
-    pattern = f"%{_escape_like(text)}%"
+    pattern = f"%{escape_like(text)}%"
     own = [
         Ticket.description.ilike(pattern, escape="\\"),
         Ticket.booking_ref.ilike(pattern, escape="\\"),
@@ -154,12 +154,8 @@ def _matching_customer_ids(text: str) -> Select:
     if len(digits) >= 3:
         conditions.append(Customer.phone_digits.contains(digits, autoescape=True))
     if "@" in text:
-        conditions.append(Customer.email.ilike(f"%{_escape_like(text)}%", escape="\\"))
+        conditions.append(Customer.email.ilike(f"%{escape_like(text)}%", escape="\\"))
     return select(Customer.id).where(or_(*conditions)).correlate(None)
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def overdue(now: datetime):

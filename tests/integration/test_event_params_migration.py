@@ -2,8 +2,6 @@
 the follow-up loop closing or reopening a ticket) get their message's code and parameters, so
 old entries are read in the reader's language too; what people wrote is left alone."""
 
-import importlib.util
-from pathlib import Path
 
 import pytest
 from alembic.migration import MigrationContext
@@ -13,11 +11,10 @@ from sqlalchemy import select
 
 from core.messages import KINDS
 from extensions import db
+from tests.support.migrations import load_migration
 from tickets.audit import event_note, restored_message
 from tickets.models import TicketEvent
 
-MIGRATION = (Path(__file__).resolve().parents[2]
-             / "migrations" / "versions" / "f13c_event_params.py")
 OLD_CLOCK_WORDS = {"first response": "first response", "fix offered": "fix offer",
                    "resolution": "resolution",
                    "next contact promised to the customer":
@@ -49,10 +46,7 @@ OLD_LOOP = [
 
 @pytest.fixture(scope="module")
 def migration():
-    spec = importlib.util.spec_from_file_location("f13c_event_params", MIGRATION)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_migration("f13c_event_params")
 
 
 def _old_notes():

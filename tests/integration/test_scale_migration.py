@@ -1,9 +1,6 @@
 """Migration f14a: every open ticket stored before it gets its earliest unmet due time (the
 overdue list's one indexed column), exactly what the app writes; finished tickets none."""
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
@@ -12,17 +9,13 @@ from sqlalchemy import select, update
 from core.vocabulary import OPEN_STATES
 from demo.bulk import seed_bulk
 from extensions import db
+from tests.support.migrations import load_migration
 from tickets.models import Ticket
-
-MIGRATION = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "f14a_scale.py"
 
 
 @pytest.fixture(scope="module")
 def migration():
-    spec = importlib.util.spec_from_file_location("f14a_scale", MIGRATION)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_migration("f14a_scale")
 
 
 def _earliest_due() -> dict:

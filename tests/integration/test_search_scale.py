@@ -18,6 +18,7 @@ from customers.services import (
     MAX_QUERY,
     _name_rank,
     _usable,
+    escape_like,
     matching_customers,
     phone_digits,
     search_customers,
@@ -100,7 +101,7 @@ def _customers_before(site_ids, query):
 def _tickets_before(stmt, text):
     from core.inputs import is_ascii_digits
 
-    escaped = queries._escape_like
+    escaped = escape_like
     text = text.strip()
     looks_like_ref = text.upper().startswith("SR-") or is_ascii_digits(text)
     ticket_id = parse_ref(text) if looks_like_ref else None

@@ -1,9 +1,7 @@
 """Migration f14b: pg_trgm and the GIN trigram indexes on PostgreSQL, empty placeholders on
 SQLite; a clear refusal when the extension cannot be created."""
 
-import importlib.util
 import uuid
-from pathlib import Path
 
 import pytest
 from alembic.util import CommandError
@@ -12,8 +10,8 @@ from sqlalchemy import create_engine, text
 from app import create_app
 from extensions import db
 from tests.conftest import PG_ADMIN_URL
+from tests.support.migrations import load_migration
 
-MIGRATION = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "f14b_search.py"
 TRIGRAM_INDEXES = {
     "ix_customers_name_key_trgm": ("customers", "name_key"),
     "ix_customers_phone_digits_trgm": ("customers", "phone_digits"),
@@ -124,9 +122,7 @@ class _Result:
 
 
 def test_a_server_without_pg_trgm_is_told_what_to_install():
-    spec = importlib.util.spec_from_file_location("f14b_search", MIGRATION)
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
+    migration = load_migration("f14b_search")
     migration._enable_pg_trgm(_Answers(installed=1, available=None))  # already there: no-op
     with pytest.raises(CommandError, match="postgresql-contrib") as refused:
         migration._enable_pg_trgm(_Answers(installed=None, available=None))

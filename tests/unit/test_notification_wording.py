@@ -5,11 +5,9 @@ and lists follow the reader's locale; a row whose params cannot be read shows it
 English; and migration f13b reads the sentences the app wrote before it back into params
 that render as they did (and now in Chinese too)."""
 
-import importlib.util
 import re
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -18,19 +16,15 @@ from flask_babel import force_locale
 from core.messages import KINDS, Message
 from notifications import kinds
 from notifications.wording import At, Listing, Money, Unreadable, restored, stored, text_of
+from tests.support.migrations import load_migration
 
-ROOT = Path(__file__).resolve().parents[2]
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 SAMPLE_VALUES = {"ref": "SR-000123", "actor": "林梅", "site": "东方酒店", "customer": "王伟",
                  "level": 2, "week": "2026-W47", "value": "12", "score": 2}
 
 
 def _migration():
-    path = ROOT / "migrations" / "versions" / "f13b_notification_params.py"
-    spec = importlib.util.spec_from_file_location("f13b_notification_params", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_migration("f13b_notification_params")
 
 
 def _declared_notification_kinds():
