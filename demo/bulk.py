@@ -325,7 +325,11 @@ class RowWriter:
 
 
 def _sqlite_datetime(value: datetime) -> str:
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    """The text UTCDateTime stores on SQLite ("YYYY-MM-DD HH:MM:SS.ffffff", UTC), made
+    without conversions for the values in UTC already (all of them, in practice)."""
+    if value.utcoffset():
+        value = value.astimezone(UTC)
+    return value.isoformat(" ", "microseconds")[:26]
 
 
 def next_ids(tables: Iterable[Table]) -> dict[str, int]:

@@ -30,6 +30,7 @@ MAX_CLOSED_DAYS = 3700
 MAX_SPAN = timedelta(days=366 * 100)
 MIN_YEAR, MAX_YEAR = 1000, 9000
 WALKED_DAYS = 21
+DAYS_KEPT = 1000  # local days a calendar remembers (see BusinessCalendar._days)
 ONE_MICROSECOND = timedelta(microseconds=1)
 ONE_DAY, ONE_WEEK = timedelta(days=1), timedelta(weeks=1)
 
@@ -159,7 +160,7 @@ class BusinessCalendar:
         return sum((b - a for a, b in self._intervals(start, end)), timedelta(0))
 
     def _midnight(self, day: date) -> datetime:
-        return self._wall_to_utc(datetime.combine(day, time()))
+        return self._day(day)[0]
 
     @cached_property
     def _weekly(self) -> timedelta:
@@ -220,7 +221,7 @@ class BusinessCalendar:
         previous_end = start
         day = start.astimezone(self.zone).date()
         closed_days = 0
-        while end is None or self._wall_to_utc(datetime.combine(day, time())) < end:
+        while end is None or self._day(day)[0] < end:
             found = False
             for slot_start, slot_end in self._day_intervals(day):
                 slot_start = max(slot_start, previous_end)
@@ -234,8 +235,27 @@ class BusinessCalendar:
                 raise CalendarError(f"No open time within {MAX_CLOSED_DAYS} days of {start}.")
             day += timedelta(days=1)
 
-    def _day_intervals(self, day: date) -> Iterator[Interval]:
+    @cached_property
+    def _days(self) -> dict[date, tuple[datetime, tuple[Interval, ...]]]:
+        """Each local date's midnight and slots in UTC, worked out once per calendar (the
+        lists ask for the same few days for every row); emptied when it grows past
+        DAYS_KEPT, so a long walk does not keep every day it passed."""
+        return {}
+
+    def _day(self, day: date) -> tuple[datetime, tuple[Interval, ...]]:
+        known = self._days.get(day)
+        if known is None:
+            if len(self._days) >= DAYS_KEPT:
+                self._days.clear()
+            known = self._days[day] = (self._wall_to_utc(datetime.combine(day, time())),
+                                       tuple(self._slots_in_utc(day)))
+        return known
+
+    def _day_intervals(self, day: date) -> tuple[Interval, ...]:
         """The slots of one local date as UTC intervals (empty ones skipped)."""
+        return self._day(day)[1]
+
+    def _slots_in_utc(self, day: date) -> Iterator[Interval]:
         if day in self.holidays:
             return
         midnight = datetime.combine(day, time())

@@ -210,6 +210,19 @@ def site_tickets(user: User, filters: TicketFilters, zone: ZoneInfo, *,
     return stmt.order_by(*first, Ticket.created_at.desc(), Ticket.id.desc())
 
 
+def replied_first_parts(stmt: Select) -> tuple[Select, Select]:
+    """`stmt` in the site page's order (`site_tickets(..., replied_first=True)`) as its two
+    runs, each in an order an index gives: the tickets the customer wrote on (the longest
+    waiting first), then the others, newest first. Reading a page from them never sorts
+    the archive."""
+    unordered = stmt.order_by(None)
+    replied = unordered.where(Ticket.customer_replied_at.is_not(None)).order_by(
+        Ticket.customer_replied_at.asc(), Ticket.created_at.desc(), Ticket.id.desc())
+    others = unordered.where(Ticket.customer_replied_at.is_(None)).order_by(
+        Ticket.created_at.desc(), Ticket.id.desc())
+    return replied, others
+
+
 # --- sorting the lists (`?sort=` on the pages) -------------------------------------------
 
 SORT_KEYS = ("ref", "customer", "status", "severity", "sla", "owner", "opened")

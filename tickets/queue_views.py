@@ -15,6 +15,7 @@ from core.validation import ValidationFailed
 from core.words import N_
 from extensions import db
 from tickets import labels, queries
+from tickets.paging import paginate_runs
 from tickets.views import bp
 
 BAD_FILTER = define("list.bad_filter", N_("'%(name)s': %(reason)s"))
@@ -30,14 +31,18 @@ QUEUES = {
 }
 
 
-def _page(stmt):
-    """One page of `stmt`: `?page=` from 1 to 2,147,483,647, else no such page (404)."""
+def _page_number() -> int:
+    """`?page=` from 1 to 2,147,483,647, else no such page (404)."""
     try:
-        page = inputs.page_number(request.args)
+        return inputs.page_number(request.args)
     except inputs.InputError:
         abort(404)
+
+
+def _page(stmt):
+    """One page of `stmt`."""
     per_page = current_app.config["PAGE_SIZE"]
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return db.paginate(stmt, page=_page_number(), per_page=per_page, error_out=False)
 
 
 def sort_from_request() -> queries.TicketSort | None:
@@ -127,6 +132,10 @@ def site():
     sort = sort_from_request()
     zone = ZoneInfo(current_user.site.timezone)
     stmt = queries.site_tickets(current_user, filters, zone, replied_first=True)
-    pagination = _page(_ordered(stmt, sort))
+    if sort is None:
+        pagination = paginate_runs(db.session, queries.replied_first_parts(stmt),
+                                   page=_page_number(), per_page=current_app.config["PAGE_SIZE"])
+    else:
+        pagination = _page(queries.sorted_by(stmt, sort))
     return render_template("tickets/site.html", filters=filters, pagination=pagination,
                            sort=sort)
