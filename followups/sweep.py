@@ -13,7 +13,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from core.formatting import local_time
 from customers.models import Customer
@@ -34,32 +34,40 @@ def _locked(stmt):
 
 
 def _overdue_unreminded(now: datetime):
+    """The open follow-ups due by `now` whose owner was not reminded yet, earliest first,
+    with the ticket, its customer, owner and site they are told about: one query."""
     stmt = (
         select(FollowUp)
         .where(FollowUp.done_at.is_(None), FollowUp.due_at <= now, FollowUp.reminded_at.is_(None))
-        .options(joinedload(FollowUp.ticket).joinedload(Ticket.customer))
+        .options(joinedload(FollowUp.ticket).options(
+            joinedload(Ticket.customer), joinedload(Ticket.owner), joinedload(Ticket.site)))
         .order_by(FollowUp.due_at, FollowUp.id)
         .limit(BATCH)
     )
     return db.session.scalars(_locked(stmt)).unique().all()
 
 
-def remind_overdue(now: datetime) -> int:
-    """Tell each overdue follow-up's ticket owner once (site supervisors if nobody owns it)."""
+def remind_overdue(now: datetime, staff=None) -> int:
+    """Tell each overdue follow-up's ticket owner once (site supervisors if nobody owns it).
+    `staff` (a `notifications.services.StaffOnCall`) is the pass's, when it has one; the
+    reminders are written together."""
     from notifications.kinds import FOLLOW_UP_DUE, FOLLOW_UP_WORDS
-    from notifications.services import active_supervisors, notify
+    from notifications.services import Notice, StaffOnCall, notify_all
     from notifications.wording import At
 
+    staff = staff or StaffOnCall()
     due = _overdue_unreminded(now)
+    notices = []
     for follow_up in due:
         ticket = follow_up.ticket
         message = FOLLOW_UP_DUE(
             ref=ticket.ref, what=FOLLOW_UP_WORDS[follow_up.kind](),
             customer=ticket.customer.name, due=At(follow_up.due_at, ticket.site.timezone),
         )
-        recipients = [ticket.owner] if ticket.owner else active_supervisors(ticket.site)
-        notify(recipients, "follow_up_due", message, ticket=ticket, now=now)
+        recipients = [ticket.owner] if ticket.owner else staff.supervisors(ticket.site)
+        notices.append(Notice(recipients, "follow_up_due", message, ticket=ticket))
         follow_up.reminded_at = now
+    notify_all(notices, now=now)
     return len(due)
 
 
@@ -76,7 +84,8 @@ def _surveys_to_queue(now: datetime):
             Customer.email.is_not(None),
             Customer.email != "",
         )
-        .options(joinedload(FollowUp.ticket).joinedload(Ticket.customer))
+        .options(contains_eager(FollowUp.ticket).options(
+            contains_eager(Ticket.customer), joinedload(Ticket.site)))
         .order_by(FollowUp.due_at, FollowUp.id)
         .limit(BATCH)
     )
@@ -115,7 +124,9 @@ def queue_due_surveys(now: datetime) -> int:
     return len(due)
 
 
-def follow_up_sweep(now: datetime) -> dict:
-    """One pass; the caller commits. Returns what happened, e.g. {"reminded": 2}."""
-    done = {"reminded": remind_overdue(now), "survey mail queued": queue_due_surveys(now)}
+def follow_up_sweep(now: datetime, staff=None) -> dict:
+    """One pass; the caller commits. Returns what happened, e.g. {"reminded": 2}. `staff`:
+    the sweep's `notifications.services.StaffOnCall`, when it has one."""
+    done = {"reminded": remind_overdue(now, staff),
+            "survey mail queued": queue_due_surveys(now)}
     return {name: count for name, count in done.items() if count}

@@ -1,13 +1,16 @@
 """The every-minute pass: the escalation ladder, then the follow-ups that fell due.
 
 Both parts only change the session (the job or the command around them commits); the
-outbox sender runs after the commit, so what this pass queued can go out at once.
+outbox sender runs after the commit, so what this pass queued can go out at once. The pass
+reads the site supervisors and managers it tells once (`StaffOnCall`), not once a ticket.
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from followups.sweep import follow_up_sweep
+from notifications.alerts import LadderAlerts
+from notifications.services import StaffOnCall
 from tickets.escalation import climb_due_tickets
 
 
@@ -33,11 +36,13 @@ class SweepReport:
 
 
 def sweep(now: datetime) -> SweepReport:
-    """One pass over every due ticket, then the due follow-ups (the caller commits)."""
-    ladder = climb_due_tickets(now)
+    """One pass over every due ticket, then the due follow-ups (the caller commits). The
+    site supervisors and managers told are read once for the whole pass."""
+    staff = StaffOnCall()
+    ladder = climb_due_tickets(now, announce=LadderAlerts(staff))
     return SweepReport(
         checked=ladder.checked,
         steps=ladder.steps,
         skipped=ladder.skipped,
-        follow_ups=follow_up_sweep(now),
+        follow_ups=follow_up_sweep(now, staff),
     )

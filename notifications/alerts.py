@@ -9,7 +9,7 @@ reaches; a decision (approved, sent back) and a reopening back to the owner. Cri
 safety tickets are delivered at once, the rest in the recipient's site hours. A safety
 complaint reaches managers and the site's supervisors as it is opened; a complaint the guest
 sent themselves (the web form, e-mail) reaches the site's front desk and supervisors; each
-escalation step of the SLA sweep reaches the level it climbs to.
+escalation step of the SLA sweep reaches the level it climbs to (`LadderAlerts`).
 """
 
 from datetime import datetime
@@ -21,7 +21,14 @@ from core.messages import Message
 from core.vocabulary import Role, Status
 from extensions import db
 from notifications import kinds
-from notifications.services import active_managers, active_supervisors, notify
+from notifications.services import (
+    Notice,
+    StaffOnCall,
+    active_managers,
+    active_supervisors,
+    notify,
+    notify_all,
+)
 from notifications.wording import Money
 from sla.ladder import Step
 from tickets import signals
@@ -127,25 +134,40 @@ def _on_opened(ticket: Ticket, *, actor: User | None, now: datetime) -> None:
     notify(recipients, "safety", message, ticket=ticket, critical=True, now=now)
 
 
-def _ladder_recipients(ticket: Ticket, step: Step) -> list:
-    if step is Step.LEVEL_2:
-        return active_managers()
-    if step is Step.LEVEL_1:
-        return active_supervisors(ticket.site) + [u for u in (ticket.owner,) if u]
-    person = ticket.owner or ticket.pending_transfer_to
-    return [person] if person else active_supervisors(ticket.site)
+class LadderAlerts:
+    """Tells the people of each escalation step the sweep took, a batch of tickets at a
+    time: one per pass (`jobs.sweep`), handed to `tickets.escalation.climb_due_tickets`.
 
+    The owner's warning goes to the owner (else the receiver of a pending handover, else
+    the site's supervisors), level 1 to the site's supervisors and the owner, level 2 to
+    the managers; critical and safety tickets at once. The supervisors and managers are
+    read once a pass, and a batch's notifications are written together.
+    """
 
-def _on_ladder(ticket: Ticket, *, taken: list, now: datetime) -> None:
-    """Each escalation step the sweep took, to the people of its level."""
-    critical = ticket.severity == "critical" or ticket.is_safety
-    for step, message in taken:
-        notify(_ladder_recipients(ticket, step), STEP_EVENTS[step], message, ticket=ticket,
-               critical=critical, now=now)
+    def __init__(self, staff: StaffOnCall | None = None) -> None:
+        self.staff = staff or StaffOnCall()
+
+    def __call__(self, climbed: list[tuple[Ticket, list]], now: datetime) -> None:
+        """`climbed`: (ticket, [(step, note)…]) for each ticket that took steps, in order."""
+        notices = [
+            Notice(self._recipients(ticket, step), STEP_EVENTS[step], message, ticket=ticket,
+                   critical=ticket.severity == "critical" or ticket.is_safety)
+            for ticket, taken in climbed
+            for step, message in taken
+        ]
+        notify_all(notices, now=now)
+
+    def _recipients(self, ticket: Ticket, step: Step) -> list:
+        if step is Step.LEVEL_2:
+            return self.staff.managers()
+        if step is Step.LEVEL_1:
+            return self.staff.supervisors(ticket.site) + [u for u in (ticket.owner,) if u]
+        person = ticket.owner or ticket.pending_transfer_to
+        return [person] if person else self.staff.supervisors(ticket.site)
 
 
 def connect() -> None:
-    """Listen to the tickets package (idempotent: blinker keeps one connection each)."""
+    """Listen to the tickets package (idempotent: blinker keeps one connection each). The
+    sweep's ladder steps are told by `LadderAlerts`, which the sweep hands down."""
     signals.step_taken.connect(_on_step)
     signals.ticket_opened.connect(_on_opened)
-    signals.ladder_climbed.connect(_on_ladder)

@@ -11,6 +11,7 @@ non-critical ones in it instead (`notifications.digest`).
 
 import textwrap
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
@@ -47,6 +48,19 @@ def mail_locale(person: User) -> str:
     return person.locale or current_app.config.get("BABEL_DEFAULT_LOCALE") or "en"
 
 
+@dataclass(frozen=True)
+class Notice:
+    """What `notify` is asked for, kept for a batch: `notify_all` writes many at once."""
+
+    recipients: Iterable[User | None]
+    kind: str
+    message: Message
+    ticket: object = None
+    critical: bool = False
+    link: str | None = None
+    body_html: str | None = None
+
+
 def notify(
     recipients: Iterable[User | None],
     kind: str,
@@ -66,23 +80,37 @@ def notify(
     due at `deliver_after` (`body_html` is its HTML version), or, on the daily digest and
     not critical, a line in the next digest.
     """
-    ensure_message(message, where="a notification")
-    params = stored(message) if isinstance(message, Message) else None
-    rows, opening = [], {}
-    for person in _distinct_active(recipients):
-        if not critical and person.site_id not in opening:
-            opening[person.site_id] = calendar_for(person.site).next_open(now)
-        deliver_after = now if critical else opening[person.site_id]
-        row = Notification(
-            recipient=person, ticket=ticket, kind=kind, message=str(message), params=params,
-            critical=critical, link=link, created_at=now, deliver_after=deliver_after,
-        )
-        db.session.add(row)
-        rows.append(row)
+    notice = Notice(recipients, kind, message, ticket=ticket, critical=critical, link=link,
+                    body_html=body_html)
+    return notify_all([notice], now=now)
+
+
+def notify_all(notices: Iterable[Notice], *, now: datetime) -> list[Notification]:
+    """Every notice's notifications, as `notify` writes them, in order: all rows added and
+    flushed at once (one INSERT for a batch), then their mails queued."""
+    rows, mails, opening = [], [], {}
+    for notice in notices:
+        ensure_message(notice.message, where="a notification")
+        message = notice.message
+        params = stored(message) if isinstance(message, Message) else None
+        for person in _distinct_active(notice.recipients):
+            if not notice.critical and person.site_id not in opening:
+                opening[person.site_id] = calendar_for(person.site).next_open(now)
+            deliver_after = now if notice.critical else opening[person.site_id]
+            row = Notification(
+                recipient=person, ticket=notice.ticket, kind=notice.kind,
+                message=str(message), params=params, critical=notice.critical,
+                link=notice.link, created_at=now, deliver_after=deliver_after,
+            )
+            rows.append(row)
+            mails.append((row, notice.body_html))
     if rows:
+        db.session.add_all(rows)
         db.session.flush()
-    for row in rows:
+    for row, body_html in mails:
         _queue_mail(row, body_html, now)
+    if mails:
+        db.session.flush()
     return rows
 
 
@@ -96,7 +124,8 @@ def _queue_mail(row: Notification, body_html: str | None, now: datetime) -> None
     with force_locale(mail_locale(person)):
         subject, body = compose(row, current_app.config)
     enqueue(kind=MAIL_KIND, to_address=row.recipient.email, subject=subject, body_text=body,
-            body_html=body_html, due_at=row.deliver_after, notification_id=row.id, now=now)
+            body_html=body_html, due_at=row.deliver_after, notification_id=row.id, now=now,
+            flush=False)
 
 
 def active_supervisors(site: Site) -> list[User]:
@@ -109,6 +138,28 @@ def active_supervisors(site: Site) -> list[User]:
 def active_managers() -> list[User]:
     stmt = select(User).where(User.role == Role.MANAGER, User.active.is_(True))
     return list(db.session.scalars(stmt.order_by(User.id)))
+
+
+class StaffOnCall:
+    """The active supervisors of each site and the active managers, each read once: one
+    is made for a pass of a job that tells many tickets' people (the sweep) and passed
+    down, so the pass reads them once, not once a ticket."""
+
+    def __init__(self) -> None:
+        self._supervisors: dict[int, list[User]] = {}
+        self._managers: list[User] | None = None
+
+    def supervisors(self, site: Site) -> list[User]:
+        """As `active_supervisors(site)`, read on first use."""
+        if site.id not in self._supervisors:
+            self._supervisors[site.id] = active_supervisors(site)
+        return list(self._supervisors[site.id])
+
+    def managers(self) -> list[User]:
+        """As `active_managers()`, read on first use."""
+        if self._managers is None:
+            self._managers = active_managers()
+        return list(self._managers)
 
 
 def _delivered(user: User, now: datetime):

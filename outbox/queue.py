@@ -30,8 +30,10 @@ def enqueue(
     now: datetime | None = None,
     channel: str = "email",
     webhook_endpoint_id: int | None = None,
+    flush: bool = True,
 ) -> OutboxMessage:
-    """Add one pending mail to `to_address`, first tried at `due_at` (aware); flushed.
+    """Add one pending mail to `to_address`, first tried at `due_at` (aware); flushed
+    unless `flush` is false (a caller queueing many flushes them once).
 
     `message_id` (e.g. from `new_message_id`), `reply_to` and `in_reply_to` become the
     mail's headers; `now` is the creation time (the clock's now when not given).
@@ -63,7 +65,8 @@ def enqueue(
         webhook_endpoint_id=webhook_endpoint_id,
     )
     db.session.add(row)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return row
 
 

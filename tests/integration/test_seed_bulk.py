@@ -22,11 +22,22 @@ from tickets.models import Ticket, TicketEvent
 SITE = "Bulk Test Hotel"
 
 
+def _indexes() -> set[tuple[str, str]]:
+    """Every index of the database as it defines it: (name, CREATE statement)."""
+    if db.engine.dialect.name == "postgresql":
+        query = "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
+    else:
+        query = "SELECT name, coalesce(sql, '') FROM sqlite_master WHERE type = 'index'"
+    return set(db.session.execute(text(query)).tuples())
+
+
 @pytest.fixture
 def archive(app):
     """A small archive at one site: the demo's plays and their clones."""
+    before = _indexes()
     summary = seed_bulk(420, weeks=12, site_name=SITE)
     db.session.commit()
+    assert _indexes() == before, "the indexes set aside for the load are all back"
     return summary
 
 
