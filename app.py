@@ -148,6 +148,7 @@ def register_blueprints(app: Flask) -> None:
     from home import views as home_views
     from mailin import models as mailin_models  # noqa: F401 - tables for create_all
     from mailin import views as mailin_views
+    from maintenance import health
     from notifications import views as notification_views
     from privacy import views as privacy_views
     from public import complaint_views, status_views  # noqa: F401 - register their routes
@@ -183,6 +184,7 @@ def register_blueprints(app: Flask) -> None:
         public_bp,
         api_base.bp,
         api_document.docs_bp,
+        health.bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -78,6 +78,8 @@ ROWS = [
     page("account.revoke", "POST", "/account/tokens/{token_id}/revoke", 302, 302, 302, 302),
     page("home.index", "GET", "/", 200, 200, 200, 200),
     public("home.favicon", "GET", "/favicon.ico", 301),
+    public("health.health", "GET", "/health", 200),
+    public("health.ready", "GET", "/health/ready", 200),
     page("search.index", "GET", "/search/", 200, 200, 200, 200, params={"q": "Guest"}),
     # Administration: managers only.
     page("sites.index", "GET", "/admin/sites/", 403, 403, 200, 403),
