@@ -14,6 +14,7 @@ from sqlalchemy import Select
 
 from core import inputs
 from core.messages import define
+from core.paging import paginate_runs
 from core.validation import ValidationFailed
 from core.words import N_
 from extensions import db
@@ -50,6 +51,18 @@ def offset_page(stmt: Select, page: int | None, per_page: int | None) -> tuple[l
     pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
     return pagination.items, {"page": page, "per_page": per_page,
                               "total": pagination.total, "pages": pagination.pages}
+
+
+def capped_offset_page(stmt: Select, page: int | None, per_page: int | None
+                       ) -> tuple[list, dict]:
+    """`offset_page` for a list as long as the archive: `total` counts at most
+    `core.paging.COUNT_AHEAD` rows past the page's start, `total_exact` says whether it
+    reached the end (false: `total` and `pages` are lower bounds)."""
+    page, per_page = page or 1, per_page_or_default(per_page)
+    pagination = paginate_runs(db.session, (stmt,), page=page, per_page=per_page)
+    return pagination.items, {"page": page, "per_page": per_page, "total": pagination.total,
+                              "pages": pagination.pages,
+                              "total_exact": pagination.total_is_exact}
 
 
 def no_counts(per_page: int) -> dict:

@@ -9,11 +9,11 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from api.cursors import (
+    capped_offset_page,
     cursor_after,
     decode_cursor,
     keyset_page,
     no_counts,
-    offset_page,
     per_page_or_default,
 )
 from api.discovery import site_in_scope
@@ -201,7 +201,7 @@ def list_tickets(query: TicketListQuery):
         rows, next_cursor = keyset_page(stmt, per_page, with_time=True)
         counts = no_counts(per_page)
     else:
-        rows, counts = offset_page(stmt, query.page, query.per_page)
+        rows, counts = capped_offset_page(stmt, query.page, query.per_page)
         more = counts["page"] < counts["pages"] and rows
         next_cursor = cursor_after(rows[-1], with_time=True) if more else None
     return {"tickets": [ticket_summary(t) for t in rows], **counts, "next_cursor": next_cursor}

@@ -11,11 +11,11 @@ from auth.permissions import permission_required
 from core import inputs
 from core.clock import utcnow
 from core.messages import define
+from core.paging import paginate_runs
 from core.validation import ValidationFailed
 from core.words import N_
 from extensions import db
 from tickets import labels, queries
-from tickets.paging import paginate_runs
 from tickets.views import bp
 
 BAD_FILTER = define("list.bad_filter", N_("'%(name)s': %(reason)s"))

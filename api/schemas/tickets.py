@@ -153,8 +153,14 @@ class TicketList(ResponseBody):
     tickets: list[TicketSummary]
     page: int | None = Field(description="Null when walking by cursor.")
     per_page: int
-    total: int | None = Field(description="Every matching ticket; null when walking by cursor.")
+    total: int | None = Field(description=(
+        "Every matching ticket, counted at most 10,000 past the page's start (see "
+        "`total_exact`); null when walking by cursor."))
     pages: int | None
+    total_exact: bool | None = Field(default=None, description=(
+        "True when `total` and `pages` are exact; false when the count stopped 10,000 "
+        "tickets past the page (they are then lower bounds: the next pages count further); "
+        "null when walking by cursor."))
     next_cursor: str | None = Field(
         description="Pass as `cursor` for the next page (keyset: no OFFSET); null at the end.")
 

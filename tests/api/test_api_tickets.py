@@ -600,3 +600,25 @@ def test_the_overdue_list_costs_the_same_queries_however_many_tickets_are_overdu
         assert len(overdue) == 3 * (round_ + 1)
         costs.append(len(statements))
     assert costs[0] == costs[1], costs
+
+
+def test_a_long_list_counts_only_so_far_past_the_page(app, client, bearer, make_ticket,
+                                                      monkeypatch):
+    """`total` stops COUNT_AHEAD tickets past the page's start (`total_exact` false), the
+    pages lead on, and each later page counts further until the end is in reach."""
+    from core import paging
+
+    monkeypatch.setattr(paging, "COUNT_AHEAD", 3)
+    first = make_ticket()
+    for _ in range(6):
+        make_ticket(site=first.site)
+    headers = bearer(first.owner)
+
+    def counts(page: int) -> tuple:
+        listed = _ok(client.get(f"/api/v1/tickets?per_page=2&page={page}", headers=headers))
+        return listed["total"], listed["pages"], listed["total_exact"], len(listed["tickets"])
+
+    assert counts(1) == (3, 2, False, 2)
+    assert counts(2) == (5, 3, False, 2)
+    assert counts(3) == (7, 4, True, 2)
+    assert counts(4) == (7, 4, True, 1)

@@ -122,7 +122,7 @@ def test_the_count_stops_a_fixed_distance_past_the_page(app, client, login, make
                                                         monkeypatch):
     """A large list is counted only so far past the page shown: the total reads "3+" and
     the pager still leads on, each page counting further, until the end is in reach."""
-    from tickets import paging
+    from core import paging
 
     monkeypatch.setattr(paging, "COUNT_AHEAD", 3)
     app.config["PAGE_SIZE"] = 2
@@ -137,3 +137,15 @@ def test_the_count_stops_a_fixed_distance_past_the_page(app, client, login, make
     shown = [ref for number in range(1, 5) for ref in _refs(client, f"/tickets/?page={number}")]
     assert shown == _one_sort(viewer) and len(shown) == len(tickets)
 
+
+
+def test_a_manager_without_filters_counts_every_site(app, client, login, make_site,
+                                                     make_ticket):
+    """No condition at all on the list: the count still reads the tickets table."""
+    app.config["PAGE_SIZE"] = 2
+    north, south = make_site(name="North"), make_site(name="South")
+    made = [make_ticket(site=site) for site in (north, south, north)]
+    login("manager", site=north)
+    assert _all_tickets_badge(client, "/tickets/") == "3"
+    shown = [ref for number in (1, 2) for ref in _refs(client, f"/tickets/?page={number}")]
+    assert sorted(shown) == sorted(ticket.ref for ticket in made)

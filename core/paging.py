@@ -1,5 +1,5 @@
-"""Pages of the ticket lists that read only the rows shown, and a count that stops a
-fixed distance past the page instead of counting the archive."""
+"""Pages of long lists (the tickets) that read only the rows shown, and a count that stops
+a fixed distance past the page instead of counting the archive."""
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, literal, select
@@ -12,7 +12,8 @@ COUNT_AHEAD = 10_000
 
 def _count(session: Session, stmt: Select, limit: int) -> int:
     """Rows of `stmt`, counting no further than `limit`."""
-    rows = stmt.with_only_columns(literal(1)).order_by(None).limit(limit).subquery()
+    rows = (stmt.with_only_columns(literal(1), maintain_column_froms=True)
+            .order_by(None).limit(limit).subquery())
     return session.execute(select(func.count()).select_from(rows)).scalar_one()
 
 
