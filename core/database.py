@@ -21,6 +21,9 @@ def configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
+        # 64 MiB of page cache per connection instead of SQLite's 2 MiB: a report or a
+        # list over an archive of millions re-reads the same index pages.
+        cursor.execute("PRAGMA cache_size=-65536")
         cursor.close()
 
     @event.listens_for(engine, "savepoint")

@@ -2,12 +2,12 @@
 
 Elapsed means wall-clock time, in minutes (not business time). Percentiles are by
 nearest rank: the value at index ceil(p·n) − 1 of the n values sorted ascending. SQL
-orders the rows by the elapsed time and fetches only the row at that index
-(ORDER BY … LIMIT 1 OFFSET k); the minutes are then computed in Python from that row's
-two timestamps, so both databases give identical numbers.
+numbers the rows in elapsed order (ties by ticket id) and fetches only the rows at those
+ranks, with the count, in one statement; the minutes are then computed in Python from
+each row's two timestamps, so both databases give identical numbers.
 """
 
-from sqlalchemy import Float, Select, func, select
+from sqlalchemy import ColumnElement, Float, Select, func, select
 from sqlalchemy.exc import CompileError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -67,20 +67,38 @@ def _minutes(row) -> float:
     return one_decimal((row.end - row.start).total_seconds() / 60)
 
 
+def _rank_at(numerator: int, denominator: int, count) -> ColumnElement:
+    """`nearest_rank_index` + 1 (a 1-based row number) in SQL integers, for count >= 1."""
+    return (count * numerator + (denominator - 1)) // denominator
+
+
 def duration_stats(rows: Select) -> dict:
-    """Count, median and p90 (minutes, one decimal) of `rows` (ticket_id, end, start)."""
+    """Count, median and p90 (minutes, one decimal) of `rows` (ticket_id, end, start), in
+    one statement: the rows numbered in elapsed order, and only those at the percentiles'
+    ranks fetched, each with the count."""
     source = rows.subquery()
-    count = db.session.scalar(select(func.count()).select_from(source))
+    elapsed = ElapsedSeconds(source.c.end, source.c.start)
+    numbered = select(
+        source.c.end,
+        source.c.start,
+        func.row_number().over(order_by=(elapsed, source.c.ticket_id)).label("rank"),
+        func.count().over().label("count"),
+    ).subquery("numbered")
+    wanted = [_rank_at(numerator, denominator, numbered.c.count)
+              for numerator, denominator in PERCENTILES.values()]
+    found = db.session.execute(
+        select(numbered.c.rank, numbered.c.count, numbered.c.end, numbered.c.start)
+        .where(numbered.c.rank.in_(wanted))
+    ).all()
+    count = found[0].count if found else 0
     stats: dict = {"count": count}
-    ordered = select(source.c.end, source.c.start).order_by(
-        ElapsedSeconds(source.c.end, source.c.start), source.c.ticket_id
-    )
+    by_rank = {row.rank: row for row in found}
     for key, (numerator, denominator) in PERCENTILES.items():
         if not count:
             stats[key] = None
             continue
         index = nearest_rank_index(numerator, denominator, count)
-        stats[key] = _minutes(db.session.execute(ordered.limit(1).offset(index)).one())
+        stats[key] = _minutes(by_rank[index + 1])
     return stats
 
 

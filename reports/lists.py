@@ -1,10 +1,10 @@
 """The weekly report's short lists: prevention actions, repeat complainants, gestures.
 
 Each list is at most LIST_LIMIT rows, taken in SQL (ORDER BY … LIMIT); the counts beside
-them are computed in the same or one more statement, never from loaded rows.
+them are window aggregates of the same statement, never counted from loaded rows.
 """
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from customers.models import Customer
 from extensions import db
@@ -15,19 +15,13 @@ from tickets.models import PreventionAction, Ticket, format_ref
 LIST_LIMIT = 20
 
 
-def _count(stmt):
-    return select(func.count()).select_from(stmt.subquery()).scalar_subquery()
-
-
 def prevention(scope: Scope) -> dict:
     """Prevention actions open at the week's end, and those overdue then (due before the
-    local date the week ends on): counts, and the overdue ones, oldest due first."""
-    action_id = PreventionAction.id
+    local date the week ends on): both counts in one statement, and the overdue ones,
+    oldest due first."""
+    overdue = case((sets.prevention_overdue(scope), 1), else_=0)
     open_count, overdue_count = db.session.execute(
-        select(
-            _count(sets.prevention_actions(scope, action_id)),
-            _count(sets.prevention_actions(scope, action_id, overdue=True)),
-        )
+        sets.prevention_actions(scope, func.count(PreventionAction.id), func.sum(overdue))
     ).one()
     items = sets.prevention_actions(
         scope,
@@ -39,7 +33,7 @@ def prevention(scope: Scope) -> dict:
     ).order_by(PreventionAction.due_on, PreventionAction.id).limit(LIST_LIMIT)
     return {
         "open": open_count,
-        "overdue": overdue_count,
+        "overdue": int(overdue_count or 0),
         "overdue_items": [
             {"ticket": format_ref(row.ticket_id), "action": row.action,
              "owner": row.owner_name, "due_on": row.due_on.isoformat()}
@@ -48,40 +42,36 @@ def prevention(scope: Scope) -> dict:
     }
 
 
-def list_counts(scope: Scope) -> dict:
-    """The whole counts behind the capped lists: open-and-overdue tickets and repeat
-    complainants (the lists show at most LIST_LIMIT of each)."""
-    from reports.backlog import open_overdue_tickets
-
-    overdue, repeat = db.session.execute(
-        select(_count(open_overdue_tickets(scope)), _count(sets.repeat_customers(scope)))
-    ).one()
-    return {"open_overdue_count": overdue, "repeat_complainants_count": repeat}
-
-
-def repeat_complainants(scope: Scope) -> list[dict]:
+def repeat_complainants(scope: Scope) -> tuple[list[dict], int]:
     """Customers with a ticket this week and two or more in the 90 days to the week's end,
-    most tickets first."""
+    most tickets first, at most LIST_LIMIT; and how many there are in all."""
     repeat = sets.repeat_customers(scope).subquery("repeat")
     stmt = (
-        select(Customer.id, Customer.name, repeat.c.tickets)
+        select(Customer.id, Customer.name, repeat.c.tickets, func.count().over().label("total"))
         .join(repeat, repeat.c.customer_id == Customer.id)
         .order_by(repeat.c.tickets.desc(), Customer.name, Customer.id)
         .limit(LIST_LIMIT)
     )
-    return [
-        {"customer_id": row.id, "name": row.name, "tickets_90_days": row.tickets}
-        for row in db.session.execute(stmt)
-    ]
+    rows = db.session.execute(stmt).all()
+    listed = [{"customer_id": row.id, "name": row.name, "tickets_90_days": row.tickets}
+              for row in rows]
+    return listed, rows[0].total if rows else 0
 
 
 def gestures(scope: Scope) -> dict:
     """Beyond-expectation gestures of the tickets resolved in the week: how many, and the
     first LIST_LIMIT by ticket."""
-    stmt = (
-        select(Ticket.id, Ticket.beyond_expectation, func.count().over().label("total"))
+    # Materialized first, then ordered: ORDER BY id over the whole table could walk the
+    # primary key from the first ticket to the last of the set.
+    given = (
+        select(Ticket.id, Ticket.beyond_expectation)
         .where(Ticket.id.in_(sets.gestures(scope)))
-        .order_by(Ticket.id)
+        .cte("given")
+        .prefix_with("MATERIALIZED")
+    )
+    stmt = (
+        select(given.c.id, given.c.beyond_expectation, func.count().over().label("total"))
+        .order_by(given.c.id)
         .limit(LIST_LIMIT)
     )
     rows = db.session.execute(stmt).all()

@@ -32,13 +32,16 @@ Grouped = dict[str, dict[str, int]]
 
 
 def _grouped(members: Select) -> Grouped:
-    """How many tickets of `members` have each value of each grouping (one statement)."""
+    """How many tickets of `members` have each value of each grouping (one statement; the
+    set is computed once, materialized, and read by each grouping)."""
+    computed = members.cte("members").prefix_with("MATERIALIZED")
+    ids = select(*computed.c)
     parts = [
         select(literal(name, String).label("grouping"), column.label("value"),
                func.count(Ticket.id).label("n"))
         .select_from(Ticket)
         .outerjoin(Category, Category.id == Ticket.category_id)
-        .where(Ticket.id.in_(members))
+        .where(Ticket.id.in_(ids))
         .group_by(column)
         for name, column in GROUPINGS.items()
     ]

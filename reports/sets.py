@@ -147,13 +147,20 @@ def recovered(scope: Scope) -> Select:
 
 def survey_answers(scope: Scope, *columns) -> Select:
     """`columns` over the survey answers (reached, with a CSAT) given in the week."""
+    # The follow-up's kind per answer (a lookup by key), not a join the planner may
+    # serve by reading every follow-up.
+    kind = (
+        select(FollowUp.kind)
+        .where(FollowUp.id == FollowUpAttempt.follow_up_id)
+        .correlate(FollowUpAttempt)
+        .scalar_subquery()
+    )
     stmt = (
         select(*columns)
         .select_from(FollowUpAttempt)
-        .join(FollowUp, FollowUp.id == FollowUpAttempt.follow_up_id)
         .join(Ticket, Ticket.id == FollowUpAttempt.ticket_id)
         .where(
-            FollowUp.kind == "survey",
+            kind == "survey",
             FollowUpAttempt.reached.is_(True),
             FollowUpAttempt.csat.is_not(None),
             scope.during(FollowUpAttempt.at),
@@ -245,7 +252,8 @@ def _prevention_open_at(week: SiteWeek) -> ColumnElement[bool]:
 
 def prevention_open(scope: Scope) -> ColumnElement[bool]:
     """A prevention action recorded before the week's end and not done by then."""
-    return scope.each(_prevention_open_at)
+    return scope.bounded(scope.each(_prevention_open_at), PreventionAction.created_at,
+                         high=lambda week: week.end)
 
 
 def prevention_overdue(scope: Scope) -> ColumnElement[bool]:
@@ -274,9 +282,11 @@ def prevention_overdue_tickets(scope: Scope) -> Select:
 
 def _recent(scope: Scope) -> ColumnElement[bool]:
     """Created in the 90 days (elapsed) before the week's end."""
-    return scope.each(
+    condition = scope.each(
         lambda w: and_(Ticket.created_at >= w.end - REPEAT_WINDOW, Ticket.created_at < w.end)
     )
+    return scope.bounded(condition, Ticket.created_at,
+                         lambda w: w.end - REPEAT_WINDOW, lambda w: w.end)
 
 
 def repeat_customers(scope: Scope) -> Select:

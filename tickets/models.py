@@ -93,6 +93,16 @@ class Ticket(db.Model):
               postgresql_ops={"description": "gin_trgm_ops"}, sqlite_where=text("0")),
         Index("ix_tickets_booking_ref_trgm", "booking_ref", postgresql_using="gin",
               postgresql_ops={"booking_ref": "gin_trgm_ops"}, sqlite_where=text("0")),
+        # The report's backlog at a moment M: the unfinished tickets (last finish NULL, or
+        # reopened since; reports.backlog.finished_for_now) and those resolved after M (f14c).
+        *(Index("ix_tickets_site_unfinished", "site_id", "created_at",
+                postgresql_where=unfinished, sqlite_where=unfinished) for unfinished in [text(
+            "CASE WHEN (reopened_at > CASE WHEN (resolved_at IS NULL) THEN declined_at WHEN "
+            "(declined_at IS NULL) THEN resolved_at WHEN (resolved_at >= declined_at) THEN "
+            "resolved_at ELSE declined_at END) THEN NULL ELSE CASE WHEN (resolved_at IS NULL) "
+            "THEN declined_at WHEN (declined_at IS NULL) THEN resolved_at WHEN (resolved_at >= "
+            "declined_at) THEN resolved_at ELSE declined_at END END IS NULL")]),
+        Index("ix_tickets_site_resolved", "site_id", "resolved_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
