@@ -42,14 +42,19 @@ def _secret_key() -> str:
     return key
 
 
+def _with_driver(url: str) -> str:
+    """A PostgreSQL URL as SQLAlchemy names the psycopg 3 driver; others as given."""
+    if url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
 def _database_url() -> str:
     url = os.environ.get("DATABASE_URL")
     if url:
-        if url.startswith("postgres://"):
-            url = "postgresql+psycopg://" + url[len("postgres://"):]
-        elif url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url[len("postgresql://"):]
-        return url
+        return _with_driver(url)
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{INSTANCE_DIR / 'recovery_desk.sqlite3'}"
 
@@ -63,6 +68,9 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         # SQL parameters (guests' phones and e-mails) stay out of logs and error messages.
         self.SQLALCHEMY_ENGINE_OPTIONS["hide_parameters"] = True
+        # Optional: a read replica the live weekly report reads (core.replica); empty: the
+        # primary database.
+        self.REPORT_DATABASE_URL = _with_driver(os.environ.get("REPORT_DATABASE_URL", "").strip())
         # None (unset): `sla.scheduler.should_run_in_process` decides (on for `flask run`).
         self.SCHEDULER_ENABLED = _optional_bool_env("SCHEDULER_ENABLED")
         self.SMTP_URL = os.environ.get("SMTP_URL", "")

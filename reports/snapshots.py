@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from auth.models import User
+from core.replica import reading_from_report_replica
 from extensions import db
 from reports.figures import weekly_figures
 from reports.models import ReportSnapshot, scope_key
@@ -19,9 +20,11 @@ from sites.models import Site
 
 
 def report_figures(week: str, site: Site | None, now: datetime) -> dict:
-    """The week's figures plus the eight-week trend the page draws."""
-    figures = weekly_figures(week, site, now)
-    figures["trend"] = new_by_dimension(week, site, now)
+    """The week's figures plus the eight-week trend the page draws, read from the report
+    replica when one is configured (`REPORT_DATABASE_URL`), else from the primary."""
+    with reading_from_report_replica():
+        figures = weekly_figures(week, site, now)
+        figures["trend"] = new_by_dimension(week, site, now)
     return figures
 
 
