@@ -13,6 +13,7 @@ from reports import backlog, sets
 from reports.figures import figure_tickets, weekly_figures
 from reports.scope import build_scope
 from reports.weeks import parse_week
+from tests.support.queries import postgres_plan
 from tickets.actions import perform
 
 SMALL, LARGE = "2026-W45", "2026-W47"
@@ -102,17 +103,6 @@ def _sites():
     return list(db.session.scalars(select(Site).order_by(Site.id)))
 
 
-def _plan(statement) -> str:
-    """PostgreSQL's plan of `statement` with sequential scans priced out (as in
-    test_seed_bulk): a scan that remains means no index can serve the query."""
-    compiled = statement.compile(dialect=db.engine.dialect,
-                                 compile_kwargs={"render_postcompile": True})
-    connection = db.session.connection()
-    connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
-    rows = connection.exec_driver_sql(f"EXPLAIN {compiled}", compiled.params).all()
-    return "\n".join(row[0] for row in rows)
-
-
 @pytest.fixture
 def archive(app):
     """A small archive at one site, as `flask seed-bulk` builds it (analysed)."""
@@ -134,8 +124,8 @@ def test_the_report_reads_the_week_and_the_backlog_from_indexes_on_postgresql(ar
         "open at the week's end": (backlog.open_tickets(scope), "ix_tickets_site_unfinished"),
     }
     for name, (statement, index) in hot.items():
-        plan = _plan(select(func.count()).select_from(statement.subquery()))
+        plan = postgres_plan(select(func.count()).select_from(statement.subquery()))
         assert "Seq Scan on tickets" not in plan, (name, plan)
         assert "Seq Scan on ticket_events" not in plan, (name, plan)
         assert index in plan, (name, plan)
-    assert "ix_tickets_site_resolved" in _plan(backlog.open_tickets(scope))
+    assert "ix_tickets_site_resolved" in postgres_plan(backlog.open_tickets(scope))

@@ -16,6 +16,7 @@ from maintenance.integrity import check_integrity
 from reports import sets
 from reports.scope import build_scope
 from reports.weeks import parse_week
+from tests.support.queries import postgres_plan
 from tickets import escalation, queries
 from tickets.models import Ticket, TicketEvent
 
@@ -68,17 +69,6 @@ def test_the_command_refuses_hostile_arguments_and_changes_nothing(app):
     assert db.session.scalar(select(func.count(Ticket.id))) == 0
 
 
-def _plan(statement) -> str:
-    """PostgreSQL's plan of `statement` with sequential scans priced out: a scan of
-    tickets that remains means no index can serve the query."""
-    compiled = statement.compile(dialect=db.engine.dialect,
-                                 compile_kwargs={"render_postcompile": True})
-    connection = db.session.connection()
-    connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
-    rows = connection.exec_driver_sql(f"EXPLAIN {compiled}", compiled.params).all()
-    return "\n".join(row[0] for row in rows)
-
-
 @pytest.mark.postgres_only
 def test_the_hot_queries_of_a_large_archive_read_an_index_on_postgresql(app, archive):
     now = utcnow()
@@ -98,6 +88,6 @@ def test_the_hot_queries_of_a_large_archive_read_an_index_on_postgresql(app, arc
                                     "ix_tickets_site_created"),
     }
     for name, (statement, index) in hot.items():
-        plan = _plan(statement)
+        plan = postgres_plan(statement)
         assert "Seq Scan on tickets" not in plan, (name, plan)
         assert index in plan, (name, plan)

@@ -8,12 +8,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, text
 
 from core import clock
 from extensions import db
 from jobs.sweep import sweep
 from notifications.models import Notification
+from tests.support.races import lose_the_race_on
 from tickets.actions import perform
 from tickets.models import Ticket, TicketEvent
 
@@ -101,28 +102,12 @@ def test_after_downtime_every_skipped_escalation_is_taken_in_order(app, people, 
     assert levels == [[0, 1], [1, 2]]
 
 
-def _race_on(monkeypatch, raced_id: int) -> None:
-    """Between the sweep's load and its flush, another writer bumps the ticket's version."""
-    import tickets.escalation as sweep_module
-
-    real_refresh = sweep_module.refresh_deadlines
-
-    def refresh_then_lose_the_race(ticket, now):
-        if ticket.id == raced_id:
-            table = Ticket.__table__
-            db.session.execute(update(table).where(table.c.id == raced_id)
-                               .values(version=table.c.version + 1))
-        return real_refresh(ticket, now)
-
-    monkeypatch.setattr(sweep_module, "refresh_deadlines", refresh_then_lose_the_race)
-
-
 def test_a_lost_race_skips_only_that_ticket(app, people, make_ticket, monkeypatch):
     _at(0)
     raced, other = (make_ticket(owner=None, opener=people["desk"], severity="high")
                     for _ in range(2))
     raced_id, other_id = raced.id, other.id
-    _race_on(monkeypatch, raced_id)
+    lose_the_race_on(monkeypatch, raced_id)
     report = sweep(_at(31))
     assert (report.checked, report.skipped) == (2, 1)
     db.session.expire_all()

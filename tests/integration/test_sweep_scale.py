@@ -10,7 +10,7 @@ PostgreSQL, not on SQLite). They are counted apart and checked to be exactly tha
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from core import clock
 from extensions import db
@@ -18,7 +18,7 @@ from followups.sweep import follow_up_sweep
 from jobs.sweep import sweep
 from notifications.models import Notification
 from tests.support.queries import recorded_statements
-from tickets import escalation
+from tests.support.races import lose_the_race_on
 from tickets.models import Ticket, TicketEvent
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
@@ -164,16 +164,7 @@ def test_a_lost_race_in_a_batch_skips_only_that_ticket(app, people, make_ticket,
     their step once, each one version and one event, and their people are told once."""
     tickets = _open_unowned(make_ticket, people, 4, T0)
     raced_id, seen = tickets[1].id, {t.id: t.version for t in tickets}
-    real_refresh = escalation.refresh_deadlines
-
-    def refresh_then_lose_the_race(ticket, now):
-        if ticket.id == raced_id:
-            table = Ticket.__table__
-            db.session.execute(update(table).where(table.c.id == raced_id)
-                               .values(version=table.c.version + 1))
-        return real_refresh(ticket, now)
-
-    monkeypatch.setattr(escalation, "refresh_deadlines", refresh_then_lose_the_race)
+    lose_the_race_on(monkeypatch, raced_id)
     report = sweep(_at(BREACHED))
     db.session.commit()
     assert (report.checked, report.skipped, report.steps) == (4, 1, {"sla_level_1": 3})

@@ -23,3 +23,16 @@ def recorded_statements(*, cold: bool = False):
         yield statements
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
+
+
+def postgres_plan(statement, *, without_seqscan: bool = True) -> str:
+    """PostgreSQL's EXPLAIN of `statement` as the app runs it (its parameters bound by the
+    driver), in the test's transaction. `without_seqscan` prices sequential scans out: a
+    scan that remains in the plan means no index can serve the query."""
+    compiled = statement.compile(dialect=db.engine.dialect,
+                                 compile_kwargs={"render_postcompile": True})
+    connection = db.session.connection()
+    if without_seqscan:
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    rows = connection.exec_driver_sql(f"EXPLAIN {compiled}", compiled.params).all()
+    return "\n".join(row[0] for row in rows)
