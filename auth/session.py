@@ -9,6 +9,7 @@ import re
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from extensions import db, login_manager
 
@@ -26,7 +27,8 @@ def load_user(session_id: str):
     user_id, version = (int(part) for part in found.groups())
     if user_id > LARGEST_ID:
         return None
-    user = db.session.get(User, user_id)
+    # With their site: every page reads it (the nav, the lists' zone).
+    user = db.session.get(User, user_id, options=[joinedload(User.site)])
     if user is None or not user.is_active or user.session_version != version:
         return None
     return user

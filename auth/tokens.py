@@ -10,6 +10,7 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from auth.models import ApiToken, User
 from core.inputs import TOO_LONG
@@ -42,7 +43,10 @@ def user_for_token(plain: str, now: datetime) -> User | None:
     """The active user behind a valid, unrevoked token; marks it used."""
     if not plain:
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(plain)))
+    # The user and their site with the token: every API call reads both.
+    stmt = (select(ApiToken).where(ApiToken.token_hash == _hash(plain))
+            .options(joinedload(ApiToken.user).joinedload(User.site)))
+    token = db.session.scalar(stmt)
     if token is None or token.revoked_at is not None or not token.user.is_active:
         return None
     token.last_used_at = now
