@@ -131,7 +131,8 @@ def site():
     filters = filters_from_request()
     sort = sort_from_request()
     zone = ZoneInfo(current_user.site.timezone)
-    stmt = queries.site_tickets(current_user, filters, zone, replied_first=True)
+    # Either way the page gives the order: the two runs of the site page, or `?sort=`.
+    stmt = queries.site_tickets(current_user, filters, zone)
     if sort is None:
         pagination = paginate_runs(db.session, queries.replied_first_parts(stmt),
                                    page=_page_number(), per_page=current_app.config["PAGE_SIZE"])
