@@ -1,8 +1,6 @@
 """Forms for sites and users (shape only; the services check the rules). Ids are read
 with `core.inputs.parse_int`: ASCII digits within PostgreSQL's integer."""
 
-from zoneinfo import available_timezones
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -22,12 +20,13 @@ from auth.passwords import MAX_LENGTH
 from core import inputs
 from core.forms import select_choices
 from core.vocabulary import ROLE_LABELS
+from sites.services import known_timezones
 
 ROLE_CHOICES = select_choices(ROLE_LABELS.items())
 
 
 def timezone_choices() -> list[SelectChoice]:
-    return select_choices((name, name) for name in sorted(available_timezones()))
+    return select_choices((name, name) for name in sorted(known_timezones()))
 
 
 class SiteForm(FlaskForm):

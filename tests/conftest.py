@@ -10,7 +10,9 @@ import uuid
 
 import pytest
 from flask import g
+from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, text
+from werkzeug.routing import Rule
 
 from app import create_app
 from core import clock
@@ -105,6 +107,49 @@ def _test_config(url: str) -> dict:
     }
 
 
+class SharedTemplateCode(BytecodeCache):
+    """Compiled templates shared by every app of the run. Each test makes its own app, whose
+    Jinja environment would compile every template it renders again (most of a short page
+    test's time); the code is keyed by the template's name and source, so an edited
+    template is compiled anew."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CODE = SharedTemplateCode()
+
+
+def _share_url_builders() -> None:
+    """Werkzeug compiles two URL-building functions (Python source, then `compile`) for
+    every route of every app: nine tenths of `create_app`, which every test calls. The
+    functions depend only on the rule's text, its parts and defaults, and reach the rule
+    and its converters through their first argument, so one compiled function per rule
+    serves every app of the run."""
+    compile_builder = Rule._compile_builder
+    compiled: dict[tuple, object] = {}
+
+    def shared(self, append_unknown=True):
+        key = (self.rule, tuple(self._trace), repr(sorted((self.defaults or {}).items())),
+               append_unknown)
+        if key not in compiled:
+            compiled[key] = compile_builder(self, append_unknown)
+        return compiled[key]
+
+    Rule._compile_builder = shared
+
+
+_share_url_builders()
+
+
 def _forget_request_globals(_exc) -> None:
     """Requests share the test's app context, so clear `g` as a real request's end would."""
     g.__dict__.clear()
@@ -126,6 +171,7 @@ def app_config():
 @pytest.fixture
 def app(database_url, app_config):
     application = create_app({**_test_config(database_url), **app_config})
+    application.jinja_env.bytecode_cache = TEMPLATE_CODE
     application.teardown_request(_forget_request_globals)
     with application.app_context():
         yield application
