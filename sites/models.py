@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.clock import utcnow
 from core.db_types import UTCDateTime
+from core.stamped import fresh_stamp
 from extensions import db
 
 DEFAULT_FRONT_DESK_LIMIT = Decimal("200.00")
@@ -35,6 +36,12 @@ class Site(db.Model):
         String(254), unique=True, doc="mail to this address opens tickets at this site"
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    settings_stamp: Mapped[str | None] = mapped_column(
+        String(32), default=fresh_stamp,
+        doc="changes with the site's holidays, SLA policy and webhook endpoints "
+            "(core.stamped): each process keeps what it read of them under this stamp "
+            "(none: read every time)",
+    )
 
     holidays: Mapped[list["SiteHoliday"]] = relationship(
         back_populates="site",

@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from core import inputs
 from core.clock import utcnow
 from core.messages import Message, define
+from core.stamped import fresh_stamp
 from core.validation import ValidationFailed
 from core.words import N_
 from extensions import db
@@ -332,7 +333,10 @@ def _apply(site: Site, cleaned: dict) -> None:
 
 
 def _replace_holidays(site: Site, wanted: dict[date, str]) -> None:
-    """Keep rows for days still wanted (renamed if needed), drop the rest, add new days."""
+    """Keep rows for days still wanted (renamed if needed), drop the rest, add new days;
+    a new settings stamp when the days change (what each process keeps of them)."""
+    if set(site.holiday_dates) != set(wanted):
+        site.settings_stamp = fresh_stamp()
     for holiday in list(site.holidays):
         if holiday.day in wanted:
             holiday.name = wanted.pop(holiday.day)

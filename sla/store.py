@@ -6,31 +6,25 @@ sla, so they are used here by their attributes only.
 
 from datetime import datetime
 
-from flask import g, has_app_context
 from sqlalchemy import select
 
+from core.stamped import StampedCache, fresh_stamp
 from extensions import db
 from sla.models import SlaPolicy, SlaPolicyChange
 from sla.policy import Policy, policy_as_input, policy_from_json
 
-_CACHE_KEY = "_sla_policies"
-
-
-def _cache() -> dict:
-    if not has_app_context():
-        return {}
-    if not hasattr(g, _CACHE_KEY):
-        setattr(g, _CACHE_KEY, {})
-    return getattr(g, _CACHE_KEY)
+_policies = StampedCache()
 
 
 def policy_for(site) -> Policy:
-    """The site's policy, else the defaults (cached for the current request)."""
-    cache = _cache()
-    if site.id not in cache:
-        row = db.session.scalar(select(SlaPolicy).where(SlaPolicy.site_id == site.id))
-        cache[site.id] = policy_from_json(row.data if row else None)
-    return cache[site.id]
+    """The site's policy, else the defaults: read from the database once per process and
+    settings stamp (`core.stamped`), not once per request."""
+    return _policies.get(site.id, site.settings_stamp, lambda: _stored_policy(site))
+
+
+def _stored_policy(site) -> Policy:
+    row = db.session.scalar(select(SlaPolicy).where(SlaPolicy.site_id == site.id))
+    return policy_from_json(row.data if row else None)
 
 
 def _changed_fields(before: Policy, after: Policy) -> dict:
@@ -54,7 +48,7 @@ def save_policy(site, policy: Policy, actor, now: datetime) -> dict:
             site_id=site.id, actor=actor, action="edit", changes=changes, created_at=now
         )
     )
-    _cache().pop(site.id, None)
+    site.settings_stamp = fresh_stamp()
     db.session.flush()
     return changes
 

@@ -19,10 +19,12 @@ Which step is which event:
   own survey answer) → ``follow_up.answered``.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import or_, select
 
+from core.stamped import StampedCache
 from core.vocabulary import Status
 from extensions import db
 from followups.models import FollowUpAttempt
@@ -42,18 +44,40 @@ STEP_TYPES = {"resolve": "ticket.resolved", "reopen": "ticket.reopened",
               "escalate": "ticket.escalated"}
 
 
-def _listeners(ticket: Ticket) -> list[WebhookEndpoint]:
-    """The active endpoints covering the ticket's site: one query per signal, whatever
-    the number of events it becomes."""
-    stmt = (select(WebhookEndpoint)
+@dataclass(frozen=True)
+class Listener:
+    """An active endpoint covering a site, as each process keeps it (no database row)."""
+
+    id: int
+    url: str
+    events: tuple[str, ...]
+
+    def wants(self, event_type: str) -> bool:
+        return event_type in self.events
+
+
+_listening = StampedCache()
+
+
+def _listeners(ticket: Ticket) -> list[Listener]:
+    """The active endpoints covering the ticket's site, read once per process and site
+    settings stamp: any change to an endpoint gives the sites it covers a fresh stamp
+    (`webhooks.services`)."""
+    site = ticket.site
+    return _listening.get(site.id, site.settings_stamp, lambda: _active_listeners(site.id))
+
+
+def _active_listeners(site_id: int) -> list[Listener]:
+    stmt = (select(WebhookEndpoint.id, WebhookEndpoint.url, WebhookEndpoint.events)
             .where(WebhookEndpoint.active.is_(True),
                    or_(WebhookEndpoint.site_id.is_(None),
-                       WebhookEndpoint.site_id == ticket.site_id))
+                       WebhookEndpoint.site_id == site_id))
             .order_by(WebhookEndpoint.id))
-    return list(db.session.scalars(stmt))
+    return [Listener(row.id, row.url, tuple(row.events or ()))
+            for row in db.session.execute(stmt)]
 
 
-def queue_event(endpoints: list[WebhookEndpoint], event_type: str, ticket: Ticket,
+def queue_event(endpoints: list[Listener], event_type: str, ticket: Ticket,
                 now: datetime, data: dict, summary: dict | None = None
                 ) -> list[OutboxMessage]:
     """One delivery of `event_type` about `ticket` per endpoint of `endpoints` (the

@@ -33,6 +33,7 @@ from sqlalchemy.orm import selectinload
 from core import inputs
 from core.domain_errors import Refused
 from core.messages import define
+from core.stamped import fresh_stamp
 from core.validation import ValidationFailed
 from core.words import N_
 from extensions import db
@@ -169,6 +170,16 @@ def _ensure_room() -> None:
         raise Refused(TOO_MANY(count=MAX_ACTIVE))
 
 
+def _restamp_covered_sites(endpoint: WebhookEndpoint) -> None:
+    """The endpoint's subscription changes: the sites it covers (all, for an endpoint of
+    every site) get a fresh settings stamp, so each process reads its listeners again
+    (`webhooks.emit`)."""
+    covered = update(Site).values(settings_stamp=fresh_stamp())
+    if endpoint.site_id is not None:
+        covered = covered.where(Site.id == endpoint.site_id)
+    db.session.execute(covered)
+
+
 def register_endpoint(data: EndpointInput, actor, now: datetime
                       ) -> tuple[WebhookEndpoint, str]:
     """A new active endpoint (flushed) and its secret, to show once."""
@@ -186,6 +197,7 @@ def register_endpoint(data: EndpointInput, actor, now: datetime
                                created_by=actor, consecutive_failures=0)
     db.session.add(endpoint)
     db.session.flush()
+    _restamp_covered_sites(endpoint)
     return endpoint, secret
 
 
@@ -212,6 +224,8 @@ def update_endpoint(endpoint: WebhookEndpoint, changes: dict, now: datetime
         setattr(endpoint, name, value)
     endpoint.updated_at = now
     db.session.flush()
+    if cleaned:
+        _restamp_covered_sites(endpoint)
     return endpoint
 
 
@@ -234,6 +248,7 @@ def deactivate_endpoint(endpoint: WebhookEndpoint, now: datetime) -> int:
                     last_error=CANCELLED))
     cancelled = db.session.execute(stmt).rowcount
     db.session.flush()
+    _restamp_covered_sites(endpoint)
     return cancelled
 
 
