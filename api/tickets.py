@@ -88,13 +88,20 @@ def as_api_fields(failed: ValidationFailed) -> ValidationFailed:
     return ValidationFailed({API_FIELD_NAMES.get(k, k): v for k, v in failed.fields.items()})
 
 
-def _category_id(name: str | None) -> int | None:
+def _category(name: str | None) -> Category | None:
+    """The category named `name` (English in any case, or Chinese), loaded whole: while the
+    caller holds it, the domain's check of its id finds it in the session unasked."""
     if not name or not name.strip():
         return None
     name = name.strip()
-    stmt = select(Category.id).where(
+    stmt = select(Category).where(
         or_(func.lower(Category.name) == name.lower(), Category.name_zh == name))
-    return db.session.scalar(stmt)
+    return db.session.scalars(stmt).first()
+
+
+def _category_id(name: str | None) -> int | None:
+    category = _category(name)
+    return category.id if category is not None else None
 
 
 def _site_named(name: str | None):
@@ -112,12 +119,12 @@ def _customer_input(customer: schemas.CustomerIn | None) -> CustomerInput:
     )
 
 
-def _new_ticket(body: schemas.NewTicketIn) -> NewTicket:
+def _new_ticket(body: schemas.NewTicketIn, category: Category | None) -> NewTicket:
     return NewTicket(
         site=_site_named(body.site),
         channel=body.channel or "",
         dimension=body.dimension or "",
-        category_id=_category_id(body.category),
+        category_id=category.id if category is not None else None,
         severity=body.severity or "",
         description=body.description or "",
         desired_outcome=body.desired_outcome or "",
@@ -159,8 +166,9 @@ def create_ticket(body: schemas.NewTicketIn):
     once = IdempotentCreate.begin(g.api_user, request.headers.get("Idempotency-Key"), body)
     if once.earlier_ticket is not None:
         return ticket_detail(once.earlier_ticket), 200, {"Idempotent-Replayed": "true"}
+    category = _category(body.category)
     try:
-        ticket = open_ticket(g.api_user, _new_ticket(body), utcnow())
+        ticket = open_ticket(g.api_user, _new_ticket(body, category), utcnow())
     except ValidationFailed as failed:
         raise as_api_fields(failed) from None
     once.remember(ticket)

@@ -409,6 +409,36 @@ def test_a_list_page_costs_the_same_queries_however_many_people_opened_tickets(
     assert costs[:2] == costs[2:], costs
 
 
+def _statement_kinds(statements: list[str]) -> list[str]:
+    """Each statement as its verb and main table ("SELECT api_tokens", "INSERT tickets")."""
+    kinds = []
+    for statement in statements:
+        words = statement.replace("(", " ").split()
+        verb = words[0].upper()
+        table = words[words.index("INTO") + 1] if verb == "INSERT" else \
+            words[[w.upper() for w in words].index("FROM") + 1]
+        kinds.append(f"{verb} {table}")
+    return kinds
+
+
+def test_opening_a_ticket_for_a_new_customer_takes_six_statements(client, make_user,
+                                                                  bearer):
+    headers = bearer(make_user())
+    _create(client, headers, customer={"name": "First Guest", "phone": "+39 333 000 0001"})
+    with recorded_statements(cold=True) as statements:
+        created = _create(client, headers,
+                          customer={"name": "Second Guest", "phone": "+39 333 000 0002"})
+    assert created["customer"]["name"] == "Second Guest" and created["sla"]["resolution"]
+    assert _statement_kinds(statements) == [
+        "SELECT api_tokens",  # the caller, their role and site: one statement
+        "SELECT categories",  # the category named, loaded whole (the domain's check reuses it)
+        "SELECT customers",  # a customer already known by this phone or e-mail?
+        "INSERT customers",
+        "INSERT tickets",  # its due times computed from the site's calendar and policy, kept
+        "INSERT ticket_events",  # the audit event; no webhook endpoint read (kept too)
+    ], statements
+
+
 def test_ticket_json_carries_each_sla_clock(client, make_user, bearer):
     headers = bearer(make_user())
     ticket = _create(client, headers, severity="critical",
