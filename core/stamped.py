@@ -52,9 +52,5 @@ class StampedCache:
                 self._values.popitem(last=False)
         return value
 
-    def clear(self) -> None:
-        with self._lock:
-            self._values.clear()
-
     def __len__(self) -> int:
         return len(self._values)

@@ -224,8 +224,8 @@ def update_endpoint(endpoint: WebhookEndpoint, changes: dict, now: datetime
         setattr(endpoint, name, value)
     endpoint.updated_at = now
     db.session.flush()
-    if cleaned:
-        _restamp_covered_sites(endpoint)
+    if "events" in cleaned or cleaned.get("active") is True:
+        _restamp_covered_sites(endpoint)  # switching off restamped in deactivate_endpoint
     return endpoint
 
 

@@ -1,6 +1,7 @@
-"""Each process keeps a site's holidays and SLA policy under the site's settings stamp
-(core.stamped): read once, not on every page and every new ticket, and read again as soon
-as any process changes them, because the change gives the site a fresh stamp."""
+"""Each process keeps a site's holidays, SLA policy and webhook endpoints under the site's
+settings stamp (core.stamped): read once, not on every page and every new ticket, and read
+again as soon as any process changes them, because the change gives the site a fresh
+stamp."""
 
 import json
 from dataclasses import replace
