@@ -105,7 +105,7 @@ def register_extensions(app: Flask) -> None:
     input_guard.init_app(app)  # before any route: it bounds the <int:...> converter
     db.init_app(app)
     with app.app_context():
-        database.configure_sqlite(db.engine)
+        database.configure_engine(db.engine)
     migrate.init_app(
         app,
         db,

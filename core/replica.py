@@ -14,7 +14,7 @@ from flask import Flask, current_app
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session
 
-from core.database import configure_sqlite
+from core.database import configure_engine
 from extensions import db
 
 ENGINE_KEY = "report_replica_engine"
@@ -28,7 +28,7 @@ def replica_engine(app: Flask) -> Engine | None:
     if ENGINE_KEY not in app.extensions:
         options = {"pool_pre_ping": True, "hide_parameters": True}
         engine = create_engine(url, **options)
-        configure_sqlite(engine)
+        configure_engine(engine)
         app.extensions[ENGINE_KEY] = engine
     return app.extensions[ENGINE_KEY]
 

@@ -9,20 +9,21 @@ import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, case, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, false, func, or_, select
 
 from auth.models import User
 from core.inputs import InputError, clean_text, email_address
 from core.messages import define
 from core.validation import ValidationFailed
 from core.words import N_
-from customers.models import LOCALES, TIERS, Customer
+from customers.models import LOCALES, TIERS, Customer, customer_search
 from customers.signals import tier_changed
 from extensions import db
 
 REPEAT_WINDOW = timedelta(days=90)
 SEARCH_LIMIT = 10
 MAX_QUERY = 100
+TRIGRAM = 3  # characters: the shortest needle a trigram index (either database) can serve
 CUSTOMER_LIMITS = {"name": 120, "phone": 40, "email": 254, "notes": 5000}
 DEFAULT_LOCALE = "en"
 NAME_REQUIRED = define("customer.name_required", N_("The customer's name is required."))
@@ -232,15 +233,65 @@ def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _match_query(query: str):
-    """The name or e-mail condition of a search (None when the query is under 2
-    characters, over MAX_QUERY, or holds NUL or broken characters) and its ranking.
+@dataclass(frozen=True)
+class CustomerMatch:
+    """A search's rules in SQL: `condition`, the customers that match (the same rows on
+    both databases), and `order`, best matches first. On SQLite, `index_query` is the FTS5
+    query (customers.models: `customers_search`) whose rows hold every match; None on
+    PostgreSQL, whose trigram indexes serve `condition` itself, and for needles under 3
+    characters, which have no trigram."""
+
+    condition: ColumnElement[bool]
+    order: tuple
+    index_query: str | None = None
+
+    def applied_to(self, stmt: Select) -> Select:
+        """`stmt` (of customers) narrowed to the matching customers.
+
+        With an `index_query`, the FTS5 table's rows come first and each customer is looked
+        up by its id (a join: SQLite reads the FTS5 table first even without statistics,
+        where `id IN (subquery)` would read a site's customers by `site_id`). The index
+        finds a superset — it folds the case of every letter, SQLite's LIKE only of ASCII
+        letters — so `condition` still decides, and the rows are exactly those without it."""
+        if self.index_query is not None:
+            stmt = (stmt.join(customer_search, customer_search.c.rowid == Customer.id)
+                    .where(customer_search.c.customers_search.match(self.index_query)))
+        return stmt.where(self.condition)
+
+
+def _fts_string(text: str) -> str:
+    """`text` as an FTS5 string: every character in it stands for itself."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def search_index_query(needle: str, digits: str) -> str | None:
+    """The FTS5 query of the rows whose name contains `needle`, whose e-mail starts with
+    it or whose phone digits start with `digits` ("": none), each ignoring the case of
+    every letter; None when `needle` is under 3 characters (a trigram finds nothing
+    shorter). A search's digits are never longer than its needle."""
+    if len(needle) < TRIGRAM:
+        return None
+    terms = [f"name_key : {_fts_string(needle)}", f"email : ^ {_fts_string(needle)}"]
+    if digits:
+        terms.append(f"phone_digits : ^ {_fts_string(digits)}")
+    return " OR ".join(terms)
+
+
+def _on_sqlite() -> bool:
+    return db.engine.dialect.name == "sqlite"
+
+
+def _match_query(query: str) -> CustomerMatch | None:
+    """The name or e-mail condition of a search and its ranking (None when the query is
+    under 2 characters, over MAX_QUERY, or holds NUL or broken characters).
 
     Each condition compares a raw column, as its trigram index holds it (customers.models):
     on PostgreSQL the planner combines the three indexes (from 3 characters on; shorter
     needles have no trigram and read the table). The e-mail is matched with ILIKE, which
     PostgreSQL's trigram index serves as it is (SQLite: lower(email) LIKE lower(...)), the
-    same rows as lower(email) LIKE the lower-cased prefix."""
+    same rows as lower(email) LIKE the lower-cased prefix. On SQLite the FTS5 trigram table
+    finds the candidates (`CustomerMatch.index_query`); shorter needles read the customers
+    table there too."""
     query = _usable(query, MAX_QUERY)
     if len(query) < 2:
         return None
@@ -252,7 +303,11 @@ def _match_query(query: str):
     digits = phone_digits(query)
     if len(digits) >= 3:
         conditions.append(Customer.phone_digits.startswith(digits, autoescape=True))
-    return or_(*conditions), (_name_rank(needle), Customer.name_key, Customer.id)
+    else:
+        digits = ""
+    index_query = search_index_query(needle, digits) if _on_sqlite() else None
+    return CustomerMatch(or_(*conditions), (_name_rank(needle), Customer.name_key, Customer.id),
+                         index_query)
 
 
 def matching_customers(site_ids: list[int] | None, *, query: str = "", phone: str = "",
@@ -269,8 +324,7 @@ def matching_customers(site_ids: list[int] | None, *, query: str = "", phone: st
         matched = _match_query(query)
         if matched is None:
             return stmt.where(false())
-        condition, order = matched
-        stmt = stmt.where(condition)
+        stmt, order = matched.applied_to(stmt), matched.order
     if phone:
         digits = phone_digits(_usable(phone, CUSTOMER_LIMITS["phone"]))
         stmt = stmt.where(Customer.phone_digits == digits if digits else false())

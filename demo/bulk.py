@@ -5,7 +5,9 @@ plays, `demo.seed.DemoBuilder`), so every state, event, fix offer and follow-up 
 product itself wrote. They are then cloned in bulk:
 
 - finished tickets (closed, declined) move back by whole weeks, to spread over the archive
-  (their due times are history: a finished ticket keeps the ones it finished with);
+  (their due times are history: a finished ticket keeps the ones it finished with; a
+  follow-up still open is left out and a prevention action still open is done, 3 to 20
+  days after it was recorded);
 - open tickets move back by up to a day and a half, and their due times, next check and
   earliest unmet due time are recomputed from the site's policy and calendar by the rules
   of `tickets.deadlines`, so the integrity checker finds them exactly as the app would
@@ -37,7 +39,7 @@ from auth.services import UserInput, create_user
 from core.clock import utcnow
 from core.db_types import UTCDateTime
 from core.vocabulary import OPEN_STATES, Role, Tier
-from customers.models import Customer
+from customers.models import SEARCH_REBUILD, Customer
 from customers.services import name_key
 from demo.seed import DEMO_PASSWORD, DemoBuilder, seed_customers
 from extensions import db
@@ -64,6 +66,9 @@ OPEN_SHARE = 0.01  # open tickets per clone, up to OPEN_PER_SITE
 OPEN_PER_SITE = 300
 OPEN_SHIFT_HOURS = 36
 BATCH = 5000
+# What the SQLite triggers on a table keep (the customer search's FTS5 table), rebuilt in one
+# statement: a bulk load sets those triggers aside and runs it once the rows are in.
+REBUILDS = {Customer.__tablename__: SEARCH_REBUILD}
 DATETIME_IN_JSON = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?\+00:00)")
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
@@ -333,17 +338,42 @@ class RowWriter:
                 "ORDER BY name"), {f"t{number}": name for number, name in enumerate(names)})
         return [(name, ddl) for name, ddl in found]
 
+    def _rebuilt_triggers(self, tables: Iterable[Table]) -> list[tuple[str, str, str]]:
+        """(table, name, CREATE statement) of the SQLite triggers on those of `tables` whose
+        work one statement redoes (REBUILDS); the others' triggers stay."""
+        names = [table.name for table in tables if table.name in REBUILDS]
+        if self.dialect.name != "sqlite" or not names:
+            return []
+        marks = ", ".join(f":t{number}" for number in range(len(names)))
+        found = self.connection.execute(text(
+            "SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'trigger' "
+            f"AND tbl_name IN ({marks}) ORDER BY name"),  # nosec B608  # bound parameters only
+            {f"t{number}": name for number, name in enumerate(names)})
+        return [(table, name, ddl) for table, name, ddl in found]
+
     @contextmanager
     def indexes_set_aside(self, tables: Iterable[Table]) -> Iterator[None]:
         """Load `tables` without their secondary indexes, and build each again from its own
         statement afterwards (in the same transaction): one sort per index instead of an
-        insertion into every index for every row. Primary keys and unique indexes stay."""
-        saved = self._secondary_indexes(tables)
+        insertion into every index for every row. Primary keys and unique indexes stay.
+
+        On SQLite the customer search's triggers are set aside too, and its FTS5 table is
+        rebuilt from the customers table afterwards (REBUILDS), in the same transaction:
+        one pass over the table instead of an index insertion per row (4 s instead of 16 s
+        for the 333,000 customers of a million tickets)."""
+        tables = list(tables)
+        saved, triggers = self._secondary_indexes(tables), self._rebuilt_triggers(tables)
         for name, _ddl in saved:
             self.connection.exec_driver_sql(f'DROP INDEX "{name}"')
+        for _table, name, _ddl in triggers:
+            self.connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
         yield
         for _name, ddl in saved:
             self.connection.exec_driver_sql(ddl)
+        for _table, _name, ddl in triggers:
+            self.connection.exec_driver_sql(ddl)
+        for table in sorted({table for table, _name, _ddl in triggers}):
+            self.connection.exec_driver_sql(REBUILDS[table])
 
     def finish(self, tables: Iterable[Table]) -> None:
         """Sequences past the ids written (PostgreSQL) and fresh planner statistics."""
@@ -428,9 +458,10 @@ def _retimed(ticket: dict, tier: str, site: Site) -> dict:
 class Cloner:
     """Turns clones into rows with fresh ids, batch by batch."""
 
-    def __init__(self, writer: RowWriter, tiers: dict[int, str]):
+    def __init__(self, writer: RowWriter, tiers: dict[int, str], now: datetime):
         self.writer = writer
         self.tiers = tiers
+        self.now = now
         tables = [Ticket.__table__, *(m.__table__ for m in CHILD_TABLES),
                   FollowUpAttempt.__table__]
         self.ids = next_ids(tables)
@@ -479,9 +510,21 @@ class Cloner:
 
     def _child(self, row: dict, table: str, shift: timedelta, ticket_id: int) -> dict:
         copy = shifted(row, table, shift, id=self.take_id(table), ticket_id=ticket_id)
-        if table == "prevention_actions" and copy["due_on"] is not None:
-            copy["due_on"] = copy["due_on"] + timedelta(days=shift.days)
+        if table == "prevention_actions":
+            self._retime_prevention(copy, shift)
         return copy
+
+    def _retime_prevention(self, action: dict, shift: timedelta) -> None:
+        """The due date moves with the ticket. An action still open on a ticket moved back
+        in time is done 3 to 20 days after it was recorded (as the demo's supervisor marks
+        them), when that is before now: a template's action not done yet would otherwise
+        stay open in every week of the archive, a backlog no chain carries."""
+        if action["due_on"] is not None:
+            action["due_on"] = action["due_on"] + timedelta(days=shift.days)
+        if shift and action["done_at"] is None:
+            done = action["created_at"] + timedelta(days=3 + action["id"] % 18)
+            if done < self.now:
+                action["done_at"] = done
 
 
 def plan_clones(templates: SiteTemplates, count: int, weeks: int, now: datetime,
@@ -557,7 +600,7 @@ def seed_bulk(tickets: int, weeks: int, site_name: str | None = None,
     tiers: dict[int, str] = {}
     rng = _bulk_random(TEMPLATE_SEED)
     clones: list[Clone] = []
-    cloner = Cloner(writer, tiers)
+    cloner = Cloner(writer, tiers, now)
     tables = [Customer.__table__, *cloner.tables.values()]
     with writer.indexes_set_aside(tables):
         for templates, count in site_templates:

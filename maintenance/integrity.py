@@ -6,8 +6,9 @@ never sees a ticket without the events committed with it. Tickets are read in ba
 id order (keyset: `id > last id`), each batch with a fixed number of queries (the tickets
 with their customer, owner, offers and site; their events; their notifications), and the
 session is cleared after each batch: memory and queries follow the batch size, not the
-archive. The checks are in `ticket_checks`, `timing_checks`, `delivery_checks` and
-`customer_checks` (the customer side: classification, opener, links, messages, intake).
+archive. The checks are in `ticket_checks`, `timing_checks`, `delivery_checks`,
+`customer_checks` (the customer side: classification, opener, links, messages, intake) and
+`search_checks` (SQLite: the customer search's table holds every customer).
 """
 
 from collections.abc import Iterator
@@ -21,7 +22,13 @@ from sqlalchemy.orm import Session, selectinload
 from core.clock import utcnow
 from extensions import db
 from followups.models import FollowUp
-from maintenance import customer_checks, delivery_checks, ticket_checks, timing_checks
+from maintenance import (
+    customer_checks,
+    delivery_checks,
+    search_checks,
+    ticket_checks,
+    timing_checks,
+)
 from maintenance.findings import EventFact, Finding, NotificationFact, TicketFacts
 from notifications.models import Notification
 from outbox.models import OutboxMessage
@@ -180,5 +187,6 @@ def check_integrity(now: datetime | None = None, batch: int = BATCH) -> Integrit
         check_outbox(session, report, now, batch)
         report.findings.extend(customer_checks.message_mail_findings(session))
         report.findings.extend(customer_checks.intake_findings(session))
+        report.findings.extend(search_checks.search_index_findings(session))
     return report
 

@@ -17,27 +17,27 @@ LIST_LIMIT = 20
 
 def prevention(scope: Scope) -> dict:
     """Prevention actions open at the week's end, and those overdue then (due before the
-    local date the week ends on): both counts in one statement, and the overdue ones,
-    oldest due first."""
-    overdue = case((sets.prevention_overdue(scope), 1), else_=0)
-    open_count, overdue_count = db.session.execute(
-        sets.prevention_actions(scope, func.count(PreventionAction.id), func.sum(overdue))
-    ).one()
-    items = sets.prevention_actions(
+    local date the week ends on), oldest due first: one statement reads the open actions
+    once, counts both (window aggregates) and returns the overdue ones first."""
+    overdue = case((sets.prevention_overdue(scope), 1), else_=0).label("overdue")
+    stmt = sets.prevention_actions(
         scope,
         PreventionAction.ticket_id,
         PreventionAction.action,
         PreventionAction.owner_name,
         PreventionAction.due_on,
-        overdue=True,
-    ).order_by(PreventionAction.due_on, PreventionAction.id).limit(LIST_LIMIT)
+        overdue,
+        func.count().over().label("open_count"),
+        func.sum(overdue).over().label("overdue_count"),
+    ).order_by(overdue.desc(), PreventionAction.due_on, PreventionAction.id).limit(LIST_LIMIT)
+    rows = db.session.execute(stmt).all()
     return {
-        "open": open_count,
-        "overdue": int(overdue_count or 0),
+        "open": rows[0].open_count if rows else 0,
+        "overdue": int(rows[0].overdue_count or 0) if rows else 0,
         "overdue_items": [
             {"ticket": format_ref(row.ticket_id), "action": row.action,
              "owner": row.owner_name, "due_on": row.due_on.isoformat()}
-            for row in db.session.execute(items)
+            for row in rows if row.overdue
         ],
     }
 

@@ -70,6 +70,12 @@ class Scope:
             groups.setdefault(key, (week, []))[1].append(week.site_id)
         return list(groups.values())
 
+    def by_shape(self) -> list["Scope"]:
+        """This scope split into one scope per shape of week (`shapes`): each one's
+        conditions are a single range per column, with no OR over sites."""
+        return [Scope(self.week, self.now, tuple(w for w in self.sites if w.site_id in ids))
+                for _week, ids in self.shapes()]
+
     def each(
         self, condition: Callable[[SiteWeek], ColumnElement[bool]], site_column=Ticket.site_id
     ) -> ColumnElement[bool]:

@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from core.database import JOINS_AS_WRITTEN
 from core.vocabulary import OPEN_STATES
 from extensions import db
 from sites.models import Site
@@ -36,6 +37,7 @@ def board_rows(site: Site, now: datetime) -> list[BoardRow]:
             joinedload(Ticket.category),
             joinedload(Ticket.pending_transfer_to),
         )
+        .execution_options(**{JOINS_AS_WRITTEN: True})
         .order_by(Ticket.created_at)
         .limit(BOARD_LIMIT)
     )

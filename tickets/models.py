@@ -68,9 +68,11 @@ class Ticket(db.Model):
     __tablename__ = "tickets"
     __table_args__ = (
         Index("ix_tickets_site_status_created", "site_id", "status", "created_at"),
-        Index("ix_tickets_site_created", "site_id", "created_at"),
+        # The dimension rides along for the report's trend (reports.trend): an index-only read.
+        Index("ix_tickets_site_created_dimension", "site_id", "created_at", "dimension"),
         Index("ix_tickets_owner_status", "owner_id", "status"),
-        Index("ix_tickets_customer_created", "customer_id", "created_at"),
+        # The site rides along for the report's repeat complainants (reports.sets.repeat).
+        Index("ix_tickets_customer_created_site", "customer_id", "created_at", "site_id"),
         Index("ix_tickets_pending_transfer", "pending_transfer_to_id"),
         Index("ix_tickets_sla_next_check", "sla_next_check_at"),
         Index("ix_tickets_site_first_response_due", "site_id", "first_response_due"),
@@ -247,7 +249,8 @@ class PreventionAction(db.Model):
     """What changes so it does not happen again; tracked until done."""
 
     __tablename__ = "prevention_actions"
-    __table_args__ = (Index("ix_prevention_actions_created", "created_at"),)
+    # The report reads the actions open at a week's end (reports.sets.prevention_actions).
+    __table_args__ = (Index("ix_prevention_actions_done", "done_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)

@@ -11,6 +11,7 @@ from sqlalchemy.sql.functions import GenericFunction
 
 from auth.models import User
 from auth.permissions import has_permission, visible_site_ids
+from core.database import JOINS_AS_WRITTEN
 from core.db_types import UTCDateTime
 from core.inputs import is_ascii_digits
 from core.messages import define
@@ -54,7 +55,7 @@ def base_query(user: User) -> Select:
         joinedload(Ticket.category),
         joinedload(Ticket.site),
         joinedload(Ticket.pending_transfer_to),
-    )
+    ).execution_options(**{JOINS_AS_WRITTEN: True})
     site_ids = visible_site_ids(user)
     if site_ids is not None:
         stmt = stmt.where(Ticket.site_id.in_(site_ids))

@@ -316,7 +316,9 @@ def _approval_refs(user) -> set[str]:
     stmt = awaiting_approval(user)
     with counted_queries() as statements:
         tickets = db.session.scalars(stmt).unique().all()
-    assert len(statements) == 1, statements
+    # PostgreSQL also gets the list's planner setting first (core.database.JOINS_AS_WRITTEN).
+    queries = [s for s in statements if not s.startswith("SET LOCAL join_collapse_limit")]
+    assert len(queries) == 1, statements
     return {t.ref for t in tickets}
 
 
