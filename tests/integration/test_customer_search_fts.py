@@ -35,7 +35,7 @@ from extensions import db
 from maintenance.integrity import check_integrity
 from maintenance.search_checks import search_index_findings
 from privacy.erasure import erase_customer
-from tests.support.migrations import load_migration
+from tests.support.migrations import load_migration, run_flask
 
 CUSTOMERS = [
     # name, phone, e-mail
@@ -326,15 +326,6 @@ def test_the_integrity_check_names_customers_the_index_misses_or_invents(custome
 
 # --- the migration ----------------------------------------------------------------------
 
-def _cli(url: str, *args: str):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
-    result = app.test_cli_runner().invoke(args=list(args))
-    with app.app_context():
-        db.engine.dispose()
-    assert result.exit_code == 0, result.output
-    return result
-
-
 def _search_objects(url: str) -> set[tuple[str, str, str]]:
     """(type, name, CREATE statement) of the search table, its shadow tables and triggers."""
     engine = create_engine(url)
@@ -352,7 +343,7 @@ def _search_objects(url: str) -> set[tuple[str, str, str]]:
 
 
 def test_the_migration_indexes_existing_customers_and_its_downgrade_removes_it(fresh_url):
-    _cli(fresh_url, "init-db")
+    run_flask(fresh_url, "init-db")
     upgraded = _search_objects(fresh_url)
     if fresh_url.startswith("sqlite"):
         assert {name for _type, name, _sql in upgraded} == {
@@ -361,7 +352,7 @@ def test_the_migration_indexes_existing_customers_and_its_downgrade_removes_it(f
             *(name for name, _ddl in SEARCH_TRIGGERS)}
     else:
         assert upgraded == set(), "a no-op on PostgreSQL"
-    _cli(fresh_url, "db", "downgrade", "f14d_site_settings_stamp")
+    run_flask(fresh_url, "db", "downgrade", "f14d_site_settings_stamp")
     assert _search_objects(fresh_url) == set()
     app = create_app({"SQLALCHEMY_DATABASE_URI": fresh_url, "TESTING": True})
     with app.app_context():
@@ -377,7 +368,7 @@ def test_the_migration_indexes_existing_customers_and_its_downgrade_removes_it(f
         site_id = sites[0].id
         db.session.remove()
         db.engine.dispose()
-    _cli(fresh_url, "db", "upgrade")
+    run_flask(fresh_url, "db", "upgrade")
     assert _search_objects(fresh_url) == upgraded
     with app.app_context():
         assert [c.id for c in search_customers([site_id], "王小明")] == [ids[3]]
@@ -394,7 +385,7 @@ def test_the_migration_indexes_existing_customers_and_its_downgrade_removes_it(f
                     _sqlite_plan(matching_customers([site_id], query=needle).limit(10)))
         db.session.remove()
         db.engine.dispose()
-    _cli(fresh_url, "db", "downgrade", "f14d_site_settings_stamp")
+    run_flask(fresh_url, "db", "downgrade", "f14d_site_settings_stamp")
     assert _search_objects(fresh_url) == set()
 
 

@@ -3,18 +3,9 @@ the downgrade takes the column away again."""
 
 from sqlalchemy import create_engine, inspect, text
 
-from app import create_app
-from extensions import db
+from tests.support.migrations import run_flask
 
 BEFORE = "f14c_report_indexes"
-
-
-def _run(url: str, *args: str):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
-    result = app.test_cli_runner().invoke(args=list(args))
-    with app.app_context():
-        db.engine.dispose()
-    assert result.exit_code == 0, result.output
 
 
 def _sql(url: str, statement: str) -> list:
@@ -34,16 +25,16 @@ def _site_columns(url: str) -> set[str]:
 
 
 def test_existing_sites_get_a_stamp_each_and_downgrade_removes_it(fresh_url):
-    _run(fresh_url, "db", "upgrade", BEFORE)
+    run_flask(fresh_url, "db", "upgrade", BEFORE)
     for name in ("Old Harbour", "Old Summit"):
         _sql(fresh_url, "INSERT INTO sites (name, timezone, hours_spec, currency, "
                         "front_desk_limit, supervisor_limit, created_at) VALUES "
                         f"('{name}', 'Asia/Shanghai', '24/7', 'CNY', 200, 2000, "
                         "'2026-01-05 00:00:00')")
-    _run(fresh_url, "db", "upgrade")
+    run_flask(fresh_url, "db", "upgrade")
     stamps = [stamp for (stamp,) in _sql(fresh_url, "SELECT settings_stamp FROM sites")]
     assert len(stamps) == 2 and len(set(stamps)) == 2
     assert all(len(stamp) == 32 for stamp in stamps)
-    _run(fresh_url, "db", "downgrade", BEFORE)
+    run_flask(fresh_url, "db", "downgrade", BEFORE)
     assert "settings_stamp" not in _site_columns(fresh_url)
     assert len(_sql(fresh_url, "SELECT id FROM sites")) == 2
