@@ -331,12 +331,19 @@ class RowWriter:
                 "AND NOT x.indisunique AND NOT x.indisprimary ORDER BY i.relname"),
                 {"names": names})
         else:
-            marks = ", ".join(f":t{number}" for number in range(len(names)))
-            found = self.connection.execute(text(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                f"AND upper(sql) NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN ({marks}) "  # nosec B608  # bound parameters only
-                "ORDER BY name"), {f"t{number}": name for number, name in enumerate(names)})
+            found = self._sqlite_schema(
+                "name, sql", "type = 'index' AND sql IS NOT NULL "
+                "AND upper(sql) NOT LIKE 'CREATE UNIQUE%'", names)
         return [(name, ddl) for name, ddl in found]
+
+    def _sqlite_schema(self, columns: str, condition: str, names: list[str]):
+        """`columns` of SQLite's schema rows meeting `condition` on the tables `names`, by
+        name (`columns` and `condition` are this module's own text; the names are bound)."""
+        marks = ", ".join(f":t{number}" for number in range(len(names)))
+        return self.connection.execute(text(
+            f"SELECT {columns} FROM sqlite_master WHERE {condition} "  # nosec B608  # bound parameters only
+            f"AND tbl_name IN ({marks}) ORDER BY name"),
+            {f"t{number}": name for number, name in enumerate(names)})
 
     def _rebuilt_triggers(self, tables: Iterable[Table]) -> list[tuple[str, str, str]]:
         """(table, name, CREATE statement) of the SQLite triggers on those of `tables` whose
@@ -344,11 +351,7 @@ class RowWriter:
         names = [table.name for table in tables if table.name in REBUILDS]
         if self.dialect.name != "sqlite" or not names:
             return []
-        marks = ", ".join(f":t{number}" for number in range(len(names)))
-        found = self.connection.execute(text(
-            "SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'trigger' "
-            f"AND tbl_name IN ({marks}) ORDER BY name"),  # nosec B608  # bound parameters only
-            {f"t{number}": name for number, name in enumerate(names)})
+        found = self._sqlite_schema("tbl_name, name, sql", "type = 'trigger'", names)
         return [(table, name, ddl) for table, name, ddl in found]
 
     @contextmanager

@@ -29,8 +29,9 @@ def new_by_dimension(week: str, site: Site | None, now: datetime,
     sites = sites_of(site)
     shown = last_weeks(parse_week(week), weeks)
     parts = [
+        # count(*), not count(id): the index then answers it alone on PostgreSQL too.
         select(literal(number, Integer).label("week"), Ticket.dimension,
-               func.count(Ticket.id).label("tickets"))
+               func.count().label("tickets"))
         .where(sets.created_during(part))
         .group_by(Ticket.dimension)
         for number, each in enumerate(shown)
